@@ -19,9 +19,9 @@ _ARTICLES = re.compile(r"\b(a|an|the)\b")
 
 
 def normalize_text(text: str) -> str:
-    """Lower-case, strip punctuation and articles, squeeze spaces (the SQuAD normalisation)."""
+    """Lower-case, punctuation to spaces, drop articles, squeeze spaces (SQuAD's normalisation, but "100.0" stays two tokens)."""
     text = text.lower()
-    text = "".join(ch for ch in text if ch not in string.punctuation)
+    text = "".join(" " if ch in string.punctuation else ch for ch in text)
     return " ".join(_ARTICLES.sub(" ", text).split())
 
 

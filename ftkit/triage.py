@@ -1,0 +1,58 @@
+"""Score the triage domain task: the answer must be JSON with the right urgency and department."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from transformers import PreTrainedModel, PreTrainedTokenizerBase
+
+from ftkit.evaluate import answers_to
+
+_JSON_OBJECT = re.compile(r"\{.*?\}", re.DOTALL)
+
+
+def parse_triage_answer(answer: str) -> dict | None:
+    """The first JSON object in an answer, or None when there is none that parses."""
+    match = _JSON_OBJECT.search(answer)
+    if match is None:
+        return None
+    try:
+        parsed = json.loads(match.group(0))
+    except json.JSONDecodeError:
+        return None
+    return parsed if isinstance(parsed, dict) else None
+
+
+def triage_correct(answer: str, row: dict) -> bool:
+    """True when the answer's JSON names the row's urgency and department."""
+    parsed = parse_triage_answer(answer)
+    return parsed is not None and parsed.get("urgency") == row["urgency"] and parsed.get("department") == row["department"]
+
+
+def looks_like_triage_json(answer: str) -> bool:
+    """True when an answer is a triage decision (JSON with an urgency key): the domain format leaking elsewhere."""
+    parsed = parse_triage_answer(answer)
+    return parsed is not None and "urgency" in parsed
+
+
+@dataclass
+class TriageResult:
+    """Domain accuracy, the share of answers that were valid triage JSON, and the answers themselves."""
+
+    accuracy: float
+    json_rate: float
+    answers: list[str]
+
+
+def triage_accuracy(
+    model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, rows: Sequence[dict], batch_size: int = 16
+) -> TriageResult:
+    """Greedy answers to triage notes, scored on urgency and department."""
+    # The JSON answer is ~15 tokens; 32 leaves room for a preamble without paying for long rambles.
+    answers = answers_to(model, tokenizer, rows, max_new_tokens=32, batch_size=batch_size, description="triage")
+    correct = [triage_correct(answer, row) for answer, row in zip(answers, rows)]
+    json_rate = sum(looks_like_triage_json(answer) for answer in answers) / max(len(answers), 1)
+    return TriageResult(sum(correct) / max(len(correct), 1), json_rate, answers)
