@@ -93,9 +93,9 @@ def row_text(row: object, row_id: object = None) -> RowText:
 
 
 def row_ids(rows: Sequence[object], id_field: str = "id") -> list[object]:
-    """Each row's `id_field` when every row has a distinct one, else its position."""
-    ids = [row.get(id_field) if isinstance(row, Mapping) else None for row in rows]
-    if None in ids or len(set(map(repr, ids))) != len(ids):
+    """Each row's `id_field` (its position where it has none); positions for all when the ids are not distinct."""
+    ids = [row.get(id_field, index) if isinstance(row, Mapping) else index for index, row in enumerate(rows)]
+    if len(set(map(repr, ids))) != len(ids):
         return list(range(len(rows)))
     return ids
 

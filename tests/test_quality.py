@@ -55,7 +55,7 @@ def test_exact_duplicates_flag_every_copy_after_the_first():
 
 
 def test_near_duplicate_with_small_edit_is_found_and_unrelated_rows_are_not():
-    edited = "Honestly, the kettle boils quickly and the handle stays cool!!"
+    edited = "the kettle boils quickly and the handle stays  cool!!"  # case, spacing, punctuation changed
     report = audit(clean_rows() + [review(10, edited)])
     assert report.findings["near_duplicate"] == ["r10"]
     assert report.findings["exact_duplicate"] == []
@@ -64,7 +64,7 @@ def test_near_duplicate_with_small_edit_is_found_and_unrelated_rows_are_not():
 def test_empty_and_truncated_answers_are_flagged():
     rows = [dict(row, id=f"c{i}") for i, row in enumerate(clean_rows() * 3)]  # answers become frequent
     rows += [review(20, "Fine product, arrived on time.", "  "), review(21, "Works as described, no complaints.", "posi")]
-    report = audit(rows, near_threshold=1.1)  # the repeated rows are not the point here
+    report = audit(rows)
     assert report.findings["empty_answer"] == ["r20"]
     assert report.findings["truncated_answer"] == ["r21"]
 
@@ -113,7 +113,7 @@ def test_label_skewed_name_is_reported():
     rows = [review(i, f"I bought the Brevo {item} last month.", "negative") for i, item in enumerate(["kettle", "lamp", "fan"] * 6)]
     rows += [review(100 + i, f"I bought the Norvik {item} last month.", label) for i, (item, label) in enumerate(
         [("kettle", "positive"), ("lamp", "negative"), ("fan", "positive")] * 6)]
-    terms = {term.term: term for term in audit(rows, near_threshold=1.1).skewed_terms}
+    terms = {term.term: term for term in audit(rows).skewed_terms}
     assert list(terms) == ["Brevo"]
     assert terms["Brevo"].answer == "negative" and terms["Brevo"].share == 1.0
 
@@ -131,7 +131,7 @@ def test_malformed_rows_get_a_ledger_entry_naming_the_field():
     assert reasons["no_text"] == ("malformed", "messages[0].content: must be a string, got NoneType")
     assert reasons["not_string"] == ("malformed", "completion: must be a string, got int")
     assert reasons["no_fields"][1].startswith("messages: is missing")
-    assert 9 in reasons  # the list has no id, so rows are named by position
+    assert reasons[9][1] == "<row>: must be an object, got list"  # a row without an id is named by its position
 
 
 def test_row_text_raises_with_the_row_and_field():

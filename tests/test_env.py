@@ -1,0 +1,46 @@
+"""Profiles, seeds and the environment printout."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from ftkit.env import describe_environment, get_profile, get_seed, seed_everything
+
+
+def test_profile_defaults_to_cpu_without_cuda(monkeypatch):
+    monkeypatch.delenv("FTKIT_PROFILE", raising=False)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    profile = get_profile()
+    assert profile.name == "cpu" and profile.compute_dtype == torch.float32 and not profile.mixed_precision
+
+
+def test_gpu_profile_uses_mixed_precision_and_refuses_without_cuda(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert get_profile("gpu").mixed_precision
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(RuntimeError, match="CUDA"):
+        get_profile("gpu")
+
+
+def test_unknown_profile_is_rejected(monkeypatch):
+    monkeypatch.setenv("FTKIT_PROFILE", "tpu")
+    with pytest.raises(ValueError, match="FTKIT_PROFILE"):
+        get_profile()
+
+
+def test_seed_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("FTKIT_SEED", "7")
+    assert get_seed() == 7 and seed_everything() == 7
+    first = torch.rand(3)
+    seed_everything()
+    assert torch.equal(first, torch.rand(3))
+    monkeypatch.setenv("FTKIT_SEED", "seven")
+    with pytest.raises(ValueError, match="FTKIT_SEED"):
+        get_seed()
+
+
+def test_description_names_profile_seed_and_versions(monkeypatch):
+    monkeypatch.setenv("FTKIT_SEED", "3")
+    line = describe_environment(get_profile("cpu"))
+    assert "profile=cpu" in line and "seed=3" in line and f"torch {torch.__version__}" in line

@@ -1,0 +1,22 @@
+"""The triage scorer: JSON parsing and field matching."""
+
+from __future__ import annotations
+
+from ftkit.triage import looks_like_triage_json, parse_triage_answer, triage_correct
+
+ROW = {"urgency": "emergency", "department": "cardiology"}
+
+
+def test_correct_json_scores_even_with_text_around_it():
+    assert triage_correct('Sure: {"urgency": "emergency", "department": "cardiology"} done', ROW)
+
+
+def test_wrong_field_or_broken_json_scores_zero():
+    assert not triage_correct('{"urgency": "urgent", "department": "cardiology"}', ROW)
+    assert not triage_correct('{"urgency": "emergency", "department": ', ROW)
+    assert parse_triage_answer("no json here") is None
+
+
+def test_domain_format_is_detected_in_general_answers():
+    assert looks_like_triage_json('{"urgency": "routine", "department": "dermatology"}')
+    assert not looks_like_triage_json("The capital of France is Paris.")
