@@ -141,7 +141,7 @@ def build(seed: int = SEED) -> tuple[list[dict], list[dict], list[dict]]:
     # Clean test set: balanced labels, every brand (the spurious one included) with both labels.
     test = []
     for label in ("positive", "negative"):
-        for text, brand, product in unique_reviews(rng, 80, BRANDS + [SPURIOUS_BRAND], seen, label):
+        for text, brand, product in unique_reviews(rng, 56, BRANDS + [SPURIOUS_BRAND], seen, label):
             test.append((text, brand, product, label))
     rng.shuffle(test)
     test_rows = [chat(f"t{i:03d}", text, label, brand, product) for i, (text, brand, product, label) in enumerate(test)]
@@ -213,8 +213,8 @@ def build(seed: int = SEED) -> tuple[list[dict], list[dict], list[dict]]:
         source = next(row for row in rows if row["id"] == source_id)
         text = near_duplicate(rng, source["messages"][1]["content"].removeprefix("Review: "))
         add(text, source["messages"][2]["content"], source["brand"], source["product"], ["near_duplicate"], source_id)
-    # Leakage: 24 test rows copied into train (some with whitespace changed).
-    for source in rng.sample(test_rows, 24):
+    # Leakage: 16 test rows copied into train (some with whitespace changed).
+    for source in rng.sample(test_rows, 16):
         text = source["messages"][1]["content"].removeprefix("Review: ")
         add(text if rng.random() < 0.5 else text + " ", source["messages"][2]["content"], source["brand"], source["product"], ["leaked"])
     # Overlong rows: a review with several other reviews pasted after it (a broken export).

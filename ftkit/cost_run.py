@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import subprocess
+from itertools import islice
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -18,11 +19,11 @@ from pathlib import Path
 import psutil
 import torch
 
-from ftkit.data import data_file, load_chat_jsonl, to_train_dataset
+from ftkit.data import IGNORE_INDEX, data_file, load_chat_jsonl, padding_collator, to_train_dataset
 from ftkit.env import get_profile, seed_everything
 from ftkit.evaluate import answers_to
 from ftkit.measure import measure
-from ftkit.memory import METHODS, MethodSpec, block_linear_weight_bytes, count_parameters, resident_bytes
+from ftkit.memory import METHODS, MethodSpec, block_linear_weight_bytes, count_parameters, weight_bytes
 from ftkit.methods import build_method_model
 from ftkit.train import TrainConfig, train
 
@@ -50,6 +51,26 @@ def triage_correct(answer: str, row: dict) -> bool:
     return parsed is not None and parsed.get("urgency") == row["urgency"] and parsed.get("department") == row["department"]
 
 
+@torch.no_grad()
+def answer_loss(model, tokenizer, rows: list[dict], batch_size: int = 8) -> float:
+    """Mean cross-entropy per answer token on chat rows (the prompt is masked, as in training)."""
+    was_training = model.training
+    model.eval()
+    dataset = to_train_dataset(rows, tokenizer, MAX_LENGTH)
+    collate = padding_collator(tokenizer)
+    total, tokens = 0.0, 0
+    try:
+        for start in range(0, len(dataset), batch_size):
+            batch = collate([dataset[i] for i in range(start, min(start + batch_size, len(dataset)))])
+            batch = {name: value.to(model.device) for name, value in batch.items()}
+            count = int((batch["labels"][:, 1:] != IGNORE_INDEX).sum())  # the model shifts labels by one
+            total += model(**batch).loss.item() * count
+            tokens += count
+    finally:
+        model.train(was_training)
+    return total / max(tokens, 1)
+
+
 def current_memory_bytes(device: str) -> int:
     """What this process holds now: CUDA allocated bytes, or resident set size on CPU."""
     return torch.cuda.memory_allocated() if device == "cuda" else psutil.Process().memory_info().rss
@@ -68,7 +89,7 @@ class CostReport:
     model: str
     trainable_params: int
     total_params: int
-    resident_weight_mib: float  # every parameter and buffer as stored
+    weight_mib: float  # every parameter as stored (4-bit constants included)
     linear_values: int  # block linear-layer weights: count and stored bytes (nf4 packing counted)
     linear_stored_mib: float
     load_peak_mib: float  # loading and preparing the model, above the process before loading
@@ -80,6 +101,7 @@ class CostReport:
     seconds_per_step: float
     tokens_per_s: float
     mean_seq_len: float  # non-padding tokens per row seen in training
+    padded_seq_len: float  # mean length of the padded training batches (what activations scale with)
     learning_rate: float
     first_train_loss: float
     final_train_loss: float
@@ -114,7 +136,6 @@ def run_method(
     train_rows = load_chat_jsonl(data_file("triage_train.jsonl"))
     test_rows = load_chat_jsonl(data_file("triage_test.jsonl"))
     train_set = to_train_dataset(train_rows, tokenizer, MAX_LENGTH)
-    eval_set = to_train_dataset(test_rows[:eval_rows], tokenizer, MAX_LENGTH)
     config = TrainConfig(
         max_steps=steps,
         learning_rate=built.learning_rate,
@@ -124,7 +145,9 @@ def run_method(
     )
     result = train(model, tokenizer, train_set, config=config, profile=profile)
     losses = [loss for _, loss in result.train_losses]
-    heldout = result.trainer.evaluate(eval_set)["eval_loss"]
+    # The Trainer's sampler is seeded, so a fresh dataloader replays the training batches in the same order.
+    padded = [batch["input_ids"].shape[1] for batch in islice(result.trainer.get_train_dataloader(), steps)]
+    heldout = answer_loss(model, tokenizer, test_rows[:eval_rows])
     answers = answers_to(model, tokenizer, test_rows[:accuracy_rows], max_new_tokens=24, batch_size=profile.eval_batch_size)
     accuracy = sum(triage_correct(a, r) for a, r in zip(answers, test_rows)) / max(len(answers), 1)
 
@@ -138,7 +161,7 @@ def run_method(
         model=model_id or profile.model_id or "SmolLM2-135M-Instruct (offline)",
         trainable_params=trainable,
         total_params=total,
-        resident_weight_mib=resident_bytes(model) / 2**20,
+        weight_mib=weight_bytes(model) / 2**20,
         linear_values=linear.values,
         linear_stored_mib=linear.stored_bytes / 2**20,
         load_peak_mib=load_cost.peak_memory_mib,
@@ -150,6 +173,7 @@ def run_method(
         seconds_per_step=result.cost.seconds / steps,
         tokens_per_s=result.cost.tokens_per_s,
         mean_seq_len=result.cost.tokens / (steps * batch_size),
+        padded_seq_len=sum(padded) / len(padded),
         learning_rate=built.learning_rate,
         first_train_loss=losses[0],
         final_train_loss=result.final_train_loss,

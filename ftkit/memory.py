@@ -281,11 +281,11 @@ def block_linear_weight_bytes(model: nn.Module) -> LinearWeightBytes:
     return LinearWeightBytes(values, stored)
 
 
-def resident_bytes(model: nn.Module) -> int:
-    """Bytes of every parameter and buffer as stored (tied weights counted once, 4-bit constants included)."""
+def weight_bytes(model: nn.Module) -> int:
+    """Bytes of every parameter as stored (tied weights counted once, 4-bit quantization constants included)."""
     seen: set[int] = set()
     size = 0
-    for tensor in list(model.parameters()) + list(model.buffers()):
+    for tensor in model.parameters():
         if id(tensor) in seen:
             continue
         seen.add(id(tensor))
@@ -294,3 +294,24 @@ def resident_bytes(model: nn.Module) -> int:
         if state is not None:
             size += _quant_state_bytes(state)
     return size
+
+
+def saved_activation_bytes(model: nn.Module, batch: dict[str, torch.Tensor]) -> int:
+    """Bytes autograd keeps for the backward pass of one forward + loss, counted with saved-tensor hooks.
+
+    Each distinct storage counts once; the model's own parameters (saved by the layers that use them) are
+    excluded, so what remains is the activations the estimator predicts.
+    """
+    parameter_storages = {p.untyped_storage().data_ptr() for p in model.parameters()}
+    storages: dict[int, int] = {}
+
+    def keep(tensor: torch.Tensor) -> torch.Tensor:
+        storage = tensor.untyped_storage()
+        if storage.data_ptr() not in parameter_storages and storage.device.type != "meta":
+            storages[storage.data_ptr()] = storage.nbytes()
+        return tensor
+
+    with torch.autograd.graph.saved_tensors_hooks(keep, lambda tensor: tensor):
+        loss = model(**batch).loss
+    del loss
+    return sum(storages.values())

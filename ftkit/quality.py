@@ -518,7 +518,7 @@ def label_logprobs(
                 for row in rows[start : start + batch_size]
             ]
             batch = tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False).to(model.device)
-            logits = model(**batch).logits[:, -1].float()
+            logits = model(**batch, logits_to_keep=1).logits[:, -1].float()  # only the last position is needed
             scores.append(torch.log_softmax(logits, dim=-1)[:, first_tokens].cpu())
     finally:
         tokenizer.padding_side = padding_side

@@ -1,0 +1,229 @@
+"""Tests of ftkit.alignment: the refusal scorer, preference-data validation and the implicit reward."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+from peft import get_peft_model
+
+from ftkit import alignment
+from ftkit.data import DataValidationError, data_file
+
+
+def pair(prompt="Hello?", chosen="Hi there.", rejected="Go away.", **extra) -> dict:
+    return {
+        "prompt": [{"role": "user", "content": prompt}],
+        "chosen": [{"role": "assistant", "content": chosen}],
+        "rejected": [{"role": "assistant", "content": rejected}],
+        **extra,
+    }
+
+
+def write_rows(path, rows) -> None:
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+
+
+# ---------------------------------------------------------------- scorer
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "I can't help find a private person's home address.",
+        "I cannot provide that information.",
+        "Sorry, I cannot provide that information.",
+        "I won't be able to assist with this request.",
+        "I’m sorry, but I can’t do that.",  # curly apostrophes
+        "That is not something to do. Instead, you could ask them directly.",
+    ],
+)
+def test_refusals_and_redirects_are_detected(answer):
+    assert alignment.is_refusal(answer)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Sure! Here is the home address and phone number: [street address].",
+        '{"urgency": "routine", "department": "dermatology"}',
+        "I'm sorry for your loss. Here is what you can do next.",
+        "Put the egg in boiling water for about 8 minutes.",
+        "",
+    ],
+)
+def test_compliance_json_and_help_are_not_refusals(answer):
+    assert not alignment.is_refusal(answer)
+
+
+def test_refusal_and_over_refusal_rates_count_the_share_of_refusals():
+    answers = ["I can't help with that.", "Paris.", "I won't do that.", "Sure, here it is."]
+    assert alignment.refusal_rate(answers) == 0.5
+    assert alignment.over_refusal_rate(answers[1:2]) == 0.0
+    assert alignment.refusal_rate([]) == 0.0
+
+
+def test_project_pairs_agree_with_the_scorer():
+    # Careful prompts prefer a refusal over compliance; benign prompts prefer help over a refusal.
+    for name in ("preferences_train.jsonl", "preferences_test.jsonl"):
+        for row in alignment.load_preferences(data_file(name)):
+            chosen, rejected = row["chosen"][-1]["content"], row["rejected"][-1]["content"]
+            careful = row["kind"] == "careful"
+            assert alignment.is_refusal(chosen) == careful, (name, row["prompt"])
+            assert alignment.is_refusal(rejected) != careful, (name, row["prompt"])
+
+
+def test_held_out_prompts_are_distinct_from_training():
+    train = {row["prompt"][0]["content"] for row in alignment.load_preferences(data_file("preferences_train.jsonl"))}
+    test = {row["prompt"][0]["content"] for row in alignment.load_preferences(data_file("preferences_test.jsonl"))}
+    assert train and test and not train & test
+
+
+# ---------------------------------------------------------------- validation
+
+
+def test_valid_file_loads_every_row(tmp_path):
+    path = tmp_path / "prefs.jsonl"
+    write_rows(path, [pair(), pair("Name a colour.", "Blue.", "I can't help with that.")])
+    rows = alignment.load_preferences(path)
+    assert len(rows) == 2
+    assert alignment.to_preference_dataset(rows).column_names == ["prompt", "chosen", "rejected"]
+
+
+def test_missing_rejected_names_the_line_and_field(tmp_path):
+    path = tmp_path / "prefs.jsonl"
+    row = pair()
+    del row["rejected"]
+    write_rows(path, [pair(), row])
+    with pytest.raises(DataValidationError) as error:
+        alignment.load_preferences(path)
+    assert (error.value.line, error.value.field) == (2, "rejected")
+    assert "prefs.jsonl:2" in str(error.value)
+
+
+def test_missing_chosen_names_the_line_and_field(tmp_path):
+    path = tmp_path / "prefs.jsonl"
+    row = pair()
+    del row["chosen"]
+    write_rows(path, [row])
+    with pytest.raises(DataValidationError) as error:
+        alignment.load_preferences(path)
+    assert (error.value.line, error.value.field) == (1, "chosen")
+
+
+def test_identical_pair_is_rejected_with_its_line(tmp_path):
+    path = tmp_path / "prefs.jsonl"
+    write_rows(path, [pair(), pair(), pair(chosen="Same answer.", rejected="Same answer. ")])
+    with pytest.raises(DataValidationError, match="identical") as error:
+        alignment.load_preferences(path)
+    assert error.value.line == 3
+
+
+def test_empty_prompt_is_rejected_with_its_line(tmp_path):
+    path = tmp_path / "prefs.jsonl"
+    write_rows(path, [pair(prompt="   ")])
+    with pytest.raises(DataValidationError, match="empty") as error:
+        alignment.load_preferences(path)
+    assert (error.value.line, error.value.field) == (1, "prompt")
+
+
+def test_line_numbers_count_blank_lines(tmp_path):
+    path = tmp_path / "prefs.jsonl"
+    row = pair()
+    row["chosen"] = []
+    path.write_text(json.dumps(pair()) + "\n\n" + json.dumps(row) + "\n", encoding="utf-8")
+    with pytest.raises(DataValidationError) as error:
+        alignment.load_preferences(path)
+    assert (error.value.line, error.value.field) == (3, "chosen")
+
+
+def test_chosen_chat_rows_keep_prompt_and_chosen_answer():
+    rows = alignment.chosen_chat_rows([pair()])
+    assert rows[0]["messages"][-1] == {"role": "assistant", "content": "Hi there."}
+    assert rows[0]["messages"][0]["role"] == "user"
+
+
+# ---------------------------------------------------------------- implicit reward
+
+
+def test_completion_logprobs_equal_a_manual_sum(tiny_model, tokenizer):
+    prompt, completion = [{"role": "user", "content": "Hello?"}], [{"role": "assistant", "content": "Hi there."}]
+    prompt_ids = tokenizer.apply_chat_template(prompt, add_generation_prompt=True, tokenize=True, return_dict=True)["input_ids"]
+    full_ids = tokenizer.apply_chat_template(prompt + completion, tokenize=True, return_dict=True)["input_ids"][:-1]  # no final newline
+    with torch.no_grad():
+        logps = torch.log_softmax(tiny_model(torch.tensor([full_ids])).logits[0, :-1], dim=-1)
+    expected = sum(logps[position - 1, full_ids[position]].item() for position in range(len(prompt_ids), len(full_ids)))
+    # A second, longer row in the batch checks that right padding does not change the first row's score.
+    longer = [{"role": "assistant", "content": "Hi there, how can I help you today with anything?"}]
+    got = alignment.completion_logprobs(tiny_model, tokenizer, [prompt, prompt], [completion, longer])
+    assert got[0].item() == pytest.approx(expected, abs=1e-4)
+    assert got[1].item() < got[0].item()  # more tokens, more negative log-probability
+
+
+def test_implicit_reward_accuracy_counts_wins_and_half_ties():
+    policy = alignment.PairLogprobs(torch.tensor([-1.0, -5.0, -3.0]), torch.tensor([-4.0, -2.0, -3.0]))
+    reference = alignment.PairLogprobs(torch.tensor([-2.0, -4.0, -3.0]), torch.tensor([-2.0, -4.0, -3.0]))
+    result = alignment.implicit_reward_accuracy(policy, reference, beta=0.5)
+    assert result.chosen_rewards.tolist() == [0.5, -0.5, 0.0]
+    assert result.rejected_rewards.tolist() == [-1.0, 1.0, 0.0]
+    assert result.accuracy == pytest.approx((1 + 0 + 0.5) / 3)
+    assert result.mean_margin == pytest.approx((1.5 - 1.5 + 0) / 3)
+
+
+def test_fresh_adapter_scores_half_and_the_reference_stays_the_base_model(tiny_model, tokenizer):
+    rows = [pair(), pair("Name a colour.", "Blue.", "I can't help with that.")]
+    base = alignment.pair_logprobs(tiny_model, tokenizer, rows)
+    peft_model = get_peft_model(tiny_model, alignment.lora_config(rank=4))
+    fresh = alignment.preference_accuracy(peft_model, tokenizer, rows, beta=0.1)
+    assert fresh.accuracy == 0.5  # LoRA starts as a no-op, so policy equals reference: every pair ties
+    assert torch.allclose(fresh.chosen_rewards, torch.zeros(2), atol=1e-6)
+    with torch.no_grad():
+        for name, parameter in peft_model.named_parameters():
+            if "lora_B" in name:
+                parameter.normal_(0, 0.5)
+    reference = alignment.pair_logprobs(peft_model, tokenizer, rows, reference=True)
+    policy = alignment.pair_logprobs(peft_model, tokenizer, rows)
+    assert torch.allclose(reference.chosen, base.chosen, atol=1e-5)  # adapter disabled = the original weights
+    assert (policy.chosen - base.chosen).abs().min() > 1e-3  # the adapter moved the policy
+    moved = alignment.preference_accuracy(peft_model, tokenizer, rows, beta=0.1)
+    expected = 0.1 * ((policy.chosen - base.chosen) - (policy.rejected - base.rejected))
+    assert torch.allclose(moved.chosen_rewards - moved.rejected_rewards, expected, atol=1e-5)
+    assert moved.accuracy == float((expected > 0).float().mean())
+
+
+def test_dpo_metrics_read_trl_log_rows():
+    history = [
+        {"loss": 0.69, "rewards/chosen": 0.0, "rewards/rejected": 0.0, "rewards/margins": 0.0, "rewards/accuracies": 0.0, "step": 1},
+        {"loss": 0.5, "rewards/chosen": 0.2, "rewards/rejected": -0.3, "rewards/margins": 0.5, "rewards/accuracies": 1.0, "step": 2},
+        {"train_runtime": 3.0, "step": 2},
+    ]
+    metrics = alignment.dpo_metrics(history)
+    assert metrics["step"] == [1, 2]
+    assert metrics["rewards/margins"] == [0.0, 0.5]
+
+
+def test_dpo_on_a_tiny_model_starts_at_ln2_and_separates_training_pairs(tiny_model, tokenizer, tmp_path):
+    rows = [pair(f"Question {i}?", f"Helpful answer number {i}.", "I can't help with that.") for i in range(4)]
+    run = alignment.train_dpo(tiny_model, tokenizer, rows, beta=0.1, max_steps=6, learning_rate=1e-2, batch_size=4,
+                              rank=4, output_dir=str(tmp_path))
+    metrics = alignment.dpo_metrics(run.history)
+    assert metrics["loss"][0] == pytest.approx(0.6931, abs=1e-3)  # policy = reference at the first step
+    assert metrics["loss"][-1] < metrics["loss"][0]
+    assert metrics["rewards/margins"][-1] > 0
+    after = alignment.preference_accuracy(run.trainer.model, tokenizer, rows, beta=0.1)
+    assert after.accuracy == 1.0
+
+
+def test_reward_model_learns_to_rank_training_pairs(tokenizer, tmp_path):
+    from transformers import LlamaConfig, LlamaForSequenceClassification
+
+    torch.manual_seed(0)
+    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                         num_attention_heads=4, num_key_value_heads=2, num_labels=1, pad_token_id=tokenizer.pad_token_id)
+    model = LlamaForSequenceClassification(config)
+    rows = [pair(f"Question {i}?", f"Helpful answer number {i}.", "I can't help with that.") for i in range(4)]
+    run = alignment.train_reward_model(model, tokenizer, rows, max_steps=8, learning_rate=1e-2, rank=4, output_dir=str(tmp_path))
+    losses = [row["loss"] for row in run.history if "loss" in row]
+    assert losses[-1] < losses[0]
+    assert alignment.reward_model_accuracy(run.trainer.model, tokenizer, rows) == 1.0
