@@ -14,9 +14,9 @@ import random
 from pathlib import Path
 
 SEED = 404
-TRAIN_ROWS = 64
-TWIN_ROWS = 12  # validation twins of training rows 0..11, so every training subset of 16 or more rows holds their originals
-FRESH_ROWS = 12
+TRAIN_ROWS = 32
+TWIN_ROWS = 8  # validation twins of training rows 0..7, so every training subset of 8 or more rows holds their originals
+FRESH_ROWS = 8
 SYSTEM = "Answer with the value from the order record only."
 
 PRODUCTS = ["teapot", "desk lamp", "wool rug", "bread bin", "wall clock", "linen throw", "spice rack", "plant pot",

@@ -16,11 +16,12 @@ from pathlib import Path
 
 import torch
 from datasets import Dataset
+from peft import LoraConfig
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 from transformers.trainer_callback import ProgressCallback
 from transformers.utils.notebook import NotebookProgressCallback
 
-from ftkit.data import DataValidationError, _line_numbers, read_jsonl, tokenize_chat
+from ftkit.data import DataValidationError, jsonl_line_numbers, read_jsonl, tokenize_chat
 from ftkit.env import Profile, get_profile, get_seed
 from ftkit.evaluate import generate_answers
 from ftkit.measure import measure
@@ -36,6 +37,8 @@ REFUSAL_PATTERNS = (
     r"\bsorry, i cannot\b",
     r"\binstead,? (?:you could|you can|consider|try)\b",
     r"\bplease ask someone else\b",
+    # Small instruct models often decline by disclaiming ability instead ("as a chatbot, I don't have the ability").
+    r"\bi (?:don't|do not) have (?:the ability|access to|personal information)",
 )
 _REFUSAL = re.compile("|".join(f"(?:{pattern})" for pattern in REFUSAL_PATTERNS), re.IGNORECASE)
 PREFERENCE_FIELDS = ("prompt", "chosen", "rejected")
@@ -95,7 +98,7 @@ def validate_preference_row(row: dict, path: str | Path, line: int) -> dict:
 def load_preferences(path: str | Path) -> list[dict]:
     """Validated preference rows of a JSONL file (TRL conversational format plus optional `kind`, `category`)."""
     rows = read_jsonl(path)
-    for line, row in zip(_line_numbers(path), rows):
+    for line, row in zip(jsonl_line_numbers(path), rows):
         validate_preference_row(row, path, line)
     return rows
 
@@ -238,10 +241,8 @@ def logprob_preference_accuracy(logprobs: PairLogprobs) -> float:
 # ---------------------------------------------------------------- training on pairs
 
 
-def lora_config(rank: int = 16) -> "LoraConfig":
+def lora_config(rank: int = 16) -> LoraConfig:
     """The LoRA adapter every preference run trains: all linear layers, alpha = 2 * rank, no dropout (short runs)."""
-    from peft import LoraConfig
-
     return LoraConfig(r=rank, lora_alpha=2 * rank, lora_dropout=0.0, target_modules="all-linear", task_type="CAUSAL_LM")
 
 
@@ -257,10 +258,14 @@ def train_dpo(
     rank: int = 16,
     output_dir: str = "runs/05_dpo",
     profile: Profile | None = None,
+    sft_weight: float = 0.0,
 ) -> TrainResult:
     """DPO with TRL on a new LoRA adapter; the reference is the same weights with the adapter disabled (no copy).
 
-    `model` is wrapped in place; the trained PeftModel is `result.trainer.model`.
+    `sft_weight > 0` adds that much negative log-likelihood of the chosen answers to the DPO loss (TRL's
+    loss_type ["sigmoid", "sft"], the RPO recipe of Pang et al. 2024): pure DPO only separates chosen from rejected
+    and can do so by pushing the rejected answers down alone. `model` is wrapped in place; the trained PeftModel is
+    `result.trainer.model`.
     """
     from trl import DPOConfig, DPOTrainer
 
@@ -284,6 +289,8 @@ def train_dpo(
         # The adapter-disabled reference never changes, so its log-probs are computed once before training
         # instead of in every step.
         precompute_ref_log_probs=True,
+        loss_type=["sigmoid", "sft"] if sft_weight > 0 else ["sigmoid"],
+        loss_weights=[1.0, sft_weight] if sft_weight > 0 else None,
     )
     trainer = DPOTrainer(
         model=model, args=config, train_dataset=to_preference_dataset(rows), processing_class=tokenizer, peft_config=lora_config(rank)
@@ -295,6 +302,11 @@ def train_dpo(
         trainer.train()
     trainer.model.eval()
     return TrainResult(history=list(trainer.state.log_history), cost=cost, trainer=trainer)
+
+
+def dpo_loss(result: PreferenceResult) -> float:
+    """The DPO (sigmoid) loss on pairs from their implicit rewards: mean -log sigmoid(r_chosen - r_rejected); ln 2 at the start."""
+    return float(-torch.nn.functional.logsigmoid(result.chosen_rewards - result.rejected_rewards).mean())
 
 
 def dpo_metrics(history: Sequence[dict]) -> dict[str, list[float]]:
@@ -333,7 +345,6 @@ def train_reward_model(
 
     The loss is Bradley-Terry: -log sigmoid(r_chosen - r_rejected). The trained model is `result.trainer.model`.
     """
-    from peft import LoraConfig
     from trl import RewardConfig, RewardTrainer
 
     profile = profile or get_profile()

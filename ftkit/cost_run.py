@@ -148,7 +148,8 @@ def run_method(
     # The Trainer's sampler is seeded, so a fresh dataloader replays the training batches in the same order.
     padded = [batch["input_ids"].shape[1] for batch in islice(result.trainer.get_train_dataloader(), steps)]
     heldout = answer_loss(model, tokenizer, test_rows[:eval_rows])
-    answers = answers_to(model, tokenizer, test_rows[:accuracy_rows], max_new_tokens=24, batch_size=profile.eval_batch_size)
+    # The reference answers are at most 18 tokens with the end-of-turn token; 20 new tokens cover them.
+    answers = answers_to(model, tokenizer, test_rows[:accuracy_rows], max_new_tokens=20, batch_size=profile.eval_batch_size)
     accuracy = sum(triage_correct(a, r) for a, r in zip(answers, test_rows)) / max(len(answers), 1)
 
     saved = 0.0

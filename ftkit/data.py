@@ -71,12 +71,12 @@ def read_jsonl(path: str | Path, required: Sequence[str] = ()) -> list[dict]:
 def load_chat_jsonl(path: str | Path) -> list[dict]:
     """Rows with a validated `messages` chat, plus whatever other fields they carry."""
     rows = read_jsonl(path, required=("messages",))
-    for line_number, row in zip(_line_numbers(path), rows):
+    for line_number, row in zip(jsonl_line_numbers(path), rows):
         validate_messages(row["messages"], path, line_number)
     return rows
 
 
-def _line_numbers(path: str | Path) -> list[int]:
+def jsonl_line_numbers(path: str | Path) -> list[int]:
     """The 1-based numbers of the non-blank lines of a file (row i of read_jsonl sits on line [i])."""
     lines = Path(path).read_text(encoding="utf-8").splitlines()
     return [number for number, line in enumerate(lines, start=1) if line.strip()]

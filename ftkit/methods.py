@@ -23,8 +23,8 @@ from ftkit.models import load_model
 # Learning rates for a short budget: adapters start from zero (LoRA's B, IA3's ones, a fresh prefix) and need
 # larger steps than full fine-tuning, which moves 135M weights at once. These follow each paper's order of magnitude.
 LEARNING_RATES = {
-    "full": 5e-5,
-    "last_blocks": 2e-4,
+    "full": 1e-4,
+    "last_blocks": 3e-4,
     "lora": 1e-3,
     "qlora": 1e-3,
     "prefix": 1e-2,

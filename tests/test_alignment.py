@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 import torch
@@ -37,6 +38,7 @@ def write_rows(path, rows) -> None:
         "I won't be able to assist with this request.",
         "I’m sorry, but I can’t do that.",  # curly apostrophes
         "That is not something to do. Instead, you could ask them directly.",
+        "As a chatbot designed to assist users, I don't have the ability to read your personal messages.",
     ],
 )
 def test_refusals_and_redirects_are_detected(answer):
@@ -169,6 +171,10 @@ def test_implicit_reward_accuracy_counts_wins_and_half_ties():
     assert result.rejected_rewards.tolist() == [-1.0, 1.0, 0.0]
     assert result.accuracy == pytest.approx((1 + 0 + 0.5) / 3)
     assert result.mean_margin == pytest.approx((1.5 - 1.5 + 0) / 3)
+    margins = torch.tensor([1.5, -1.5, 0.0])
+    assert alignment.dpo_loss(result) == pytest.approx(float(-torch.nn.functional.logsigmoid(margins).mean()))
+    untrained = alignment.implicit_reward_accuracy(reference, reference, beta=0.5)
+    assert alignment.dpo_loss(untrained) == pytest.approx(math.log(2))  # every margin 0: the loss DPO starts from
 
 
 def test_fresh_adapter_scores_half_and_the_reference_stays_the_base_model(tiny_model, tokenizer):

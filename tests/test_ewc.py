@@ -45,6 +45,12 @@ def test_normalised_fisher_has_mean_one_and_keeps_ratios(tiny_model, tokenizer, 
     assert torch.allclose(ratio[nonzero], ratio[nonzero][0].expand_as(ratio[nonzero]), rtol=1e-4)
 
 
+def penalty_value(model, estimate, ewc_lambda) -> float:
+    """The penalty as a number (no graph)."""
+    with torch.no_grad():
+        return float(ewc_penalty(model, estimate, ewc_lambda))
+
+
 def _toy_estimate(model):
     """A hand-made Fisher: 1 on the first parameter tensor, 3 on the second, 0 elsewhere."""
     names = [name for name, _ in model.named_parameters()]
@@ -57,19 +63,19 @@ def _toy_estimate(model):
 
 def test_penalty_is_zero_at_anchor_and_grows_with_fisher_weighted_distance(tiny_model):
     estimate, names = _toy_estimate(tiny_model)
-    assert float(ewc_penalty(tiny_model, estimate, 10.0)) == 0.0
+    assert penalty_value(tiny_model, estimate, 10.0) == 0.0
     params = dict(tiny_model.named_parameters())
     with torch.no_grad():
         params[names[0]].add_(0.1)
-    first = float(ewc_penalty(tiny_model, estimate, 10.0))
+    first = penalty_value(tiny_model, estimate, 10.0)
     assert first == pytest.approx(0.5 * 10.0 * 1.0 * 0.01 * params[names[0]].numel(), rel=1e-4)
     with torch.no_grad():
         params[names[1]].add_(0.1)  # same distance on a tensor the Fisher marks 3x as important
-    second = float(ewc_penalty(tiny_model, estimate, 10.0))
+    second = penalty_value(tiny_model, estimate, 10.0)
     assert second - first == pytest.approx(0.5 * 10.0 * 3.0 * 0.01 * params[names[1]].numel(), rel=1e-4)
     with torch.no_grad():
         params[names[2]].add_(5.0)  # zero Fisher: moving it is free
-    assert float(ewc_penalty(tiny_model, estimate, 10.0)) == pytest.approx(second, rel=1e-6)
+    assert penalty_value(tiny_model, estimate, 10.0) == pytest.approx(second, rel=1e-6)
 
 
 def test_penalty_gradient_is_lambda_times_fisher_times_displacement(tiny_model):
@@ -94,7 +100,7 @@ def test_ewc_trainer_keeps_weights_closer_to_anchor_than_plain_training(tiny_mod
         tiny_model.load_state_dict(start)
         config = TrainConfig(max_steps=8, learning_rate=1e-2, batch_size=4, output_dir=str(tmp_path / str(ewc_lambda)))
         result = train(tiny_model, tokenizer, domain, config=config, trainer_class=EWCTrainer, fisher=estimate, ewc_lambda=ewc_lambda)
-        drift[ewc_lambda] = float(ewc_penalty(tiny_model, estimate, 2.0))  # Σ F (θ − θ*)²
+        drift[ewc_lambda] = penalty_value(tiny_model, estimate, 2.0)  # Σ F (θ − θ*)²
         assert len(result.trainer.penalties) == 8 and result.trainer.penalties[0] == 0.0
     assert drift[1e4] < 0.5 * drift[0.0]
 
