@@ -30,7 +30,7 @@ lab: $(VENV)/.installed
 
 ## test: install everything and run the unit tests and every notebook (nbval), offline
 test: $(VENV)/.installed
-	$(BIN)/python -m pytest tests/ --nbval-lax --nbval-cell-timeout=1200 notebooks/
+	$(BIN)/python -m pytest tests/ --nbval-lax --nbval-cell-timeout=1200 notebooks/[0-9][0-9]_*.ipynb
 
 ## unit: the unit tests only (seconds)
 unit: $(VENV)/.installed
@@ -39,7 +39,7 @@ unit: $(VENV)/.installed
 ## notebooks: execute every notebook headless into outputs/ (the committed notebooks stay untouched)
 notebooks: $(VENV)/.installed
 	mkdir -p outputs
-	$(BIN)/jupyter nbconvert --to notebook --execute --ExecutePreprocessor.timeout=1200 --output-dir outputs notebooks/*.ipynb
+	$(BIN)/jupyter nbconvert --to notebook --execute --ExecutePreprocessor.timeout=1200 --output-dir outputs notebooks/[0-9][0-9]_*.ipynb
 
 ## benchmark: ftkit.train throughput against a bare PyTorch loop on the same batches
 benchmark: $(VENV)/.installed
