@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import gc
 import json
 import subprocess
 from itertools import islice
@@ -78,16 +79,20 @@ def current_memory_bytes(device: str) -> int:
 
 
 def settle_loaded_model(model, device: str) -> None:
-    """On CPU: page the weights in and hand memory freed while loading back to the OS, so training is measured alone.
+    """On CPU: move the weights off the memory-mapped checkpoint and return freed memory, so RSS counts weights once.
 
-    safetensors weights are memory-mapped and count as resident only once read; loading in 4 bits first builds
-    fp32 weights whose freed memory glibc would otherwise keep, inflating every later RSS reading.
+    safetensors weights are memory-mapped: an unquantized weight stays a view of the file, which keeps the whole
+    mapping open, and with it every page read while loading (a 4-bit load reads all fp32 linear weights to quantize
+    them: ~400 MiB of file pages that would count in RSS next to the 4-bit copies). Copying the floating-point weights
+    into ordinary memory closes the mapping; malloc_trim returns what loading freed.
     """
     if device != "cpu":
         return
     with torch.no_grad():
         for parameter in model.parameters():
-            parameter.sum()  # reading every page makes the mapped weights resident
+            if parameter.dtype.is_floating_point:  # 4-bit weights are packed uint8, already in ordinary memory
+                parameter.data = parameter.data.clone()
+    gc.collect()
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc: nothing to trim

@@ -83,3 +83,22 @@ def test_answer_loss_counts_only_answer_tokens():
     # An untrained model is close to uniform over the vocabulary: loss near ln(vocab), whatever the prompt length.
     assert abs(loss - torch.log(torch.tensor(float(len(tokenizer)))).item()) < 0.5
     assert answer_loss(model, tokenizer, rows, batch_size=2) == pytest.approx(loss, rel=1e-4)  # padding changes nothing
+
+
+def test_settling_a_loaded_model_releases_the_memory_mapped_checkpoint(tmp_path):
+    import gc
+
+    import psutil
+
+    from ftkit.cost_run import settle_loaded_model
+
+    tiny_model().save_pretrained(tmp_path)
+    model = LlamaForCausalLM.from_pretrained(tmp_path)
+    checkpoint = str(tmp_path / "model.safetensors")
+    before = model.model.embed_tokens.weight.detach().clone()
+    mapped = lambda: any(m.path == checkpoint for m in psutil.Process().memory_maps())  # noqa: E731
+    settle_loaded_model(model, "cpu")
+    gc.collect()
+    assert not mapped(), "the weights should live in ordinary memory, not in a view of the checkpoint file"
+    assert torch.equal(model.model.embed_tokens.weight, before)
+    assert model.lm_head.weight is model.model.embed_tokens.weight  # the tie survives
