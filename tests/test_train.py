@@ -14,13 +14,13 @@ def test_training_changes_weights_lowers_loss_and_reports_cost(tiny_model, token
     before = {name: p.detach().clone() for name, p in tiny_model.named_parameters()}
     result = train(
         tiny_model, tokenizer, dataset, eval_dataset=dataset.select(range(4)),
-        config=TrainConfig(max_steps=12, learning_rate=3e-3, batch_size=4, eval_steps=6, output_dir=str(tmp_path)),
+        config=TrainConfig(max_steps=24, learning_rate=1e-2, batch_size=4, eval_steps=12, output_dir=str(tmp_path)),
     )
     changed = [name for name, p in tiny_model.named_parameters() if not torch.equal(p, before[name])]
     assert len(changed) == len(before)
     losses = [loss for _, loss in result.train_losses]
-    assert len(losses) == 12 and losses[-1] < 0.5 * losses[0]
-    assert [step for step, _ in result.eval_losses] == [6, 12]
-    assert result.cost.tokens == sum(len(ids) for ids in dataset["input_ids"]) * 12 * 4 // len(dataset)
+    assert len(losses) == 24 and losses[-1] < 0.5 * losses[0]
+    assert [step for step, _ in result.eval_losses] == [12, 24]
+    assert result.cost.tokens == sum(len(ids) for ids in dataset["input_ids"]) * 24 * 4 // len(dataset)
     assert result.cost.seconds > 0 and result.cost.tokens_per_s > 0
     assert any((tmp_path / "runs").rglob("events.out.tfevents.*"))  # TensorBoard files were written
