@@ -3,7 +3,7 @@
 One process per method keeps the peaks apart: freed memory is not always returned to the OS, so a second run in
 the same process would start from the first one's high-water mark.
 
-    python -m ftkit.cost_run --method lora --steps 12 --output runs/03_compute_cost/lora.json
+    python -m ftkit.cost_run --method lora --steps 8 --output runs/03_compute_cost/lora.json
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import ctypes
 import gc
 import json
 import subprocess
-from itertools import islice
 import sys
 from dataclasses import asdict, dataclass
+from itertools import islice
 from pathlib import Path
 
 import psutil
@@ -29,7 +29,7 @@ from ftkit.memory import METHODS, MethodSpec, block_linear_weight_bytes, count_p
 from ftkit.methods import build_method_model
 from ftkit.train import TrainConfig, train
 
-MAX_LENGTH = 192  # triage rows are ~110 tokens; nothing is cut
+MAX_LENGTH = 192  # triage rows are ~146 tokens with the chat template; nothing is cut
 
 
 def parse_triage_answer(text: str) -> dict | None:
