@@ -246,6 +246,23 @@ def lora_config(rank: int = 16) -> LoraConfig:
     return LoraConfig(r=rank, lora_alpha=2 * rank, lora_dropout=0.0, target_modules="all-linear", task_type="CAUSAL_LM")
 
 
+def _pair_training_arguments(profile: Profile, batch_size: int, max_length: int) -> dict:
+    """TRL config fields shared by the DPO and reward-model runs."""
+    return dict(
+        lr_scheduler_type="constant",  # short runs: a schedule would hide the effect of the step count
+        per_device_train_batch_size=batch_size,
+        max_length=max_length,  # prompt + answer of every pair fit in 128 tokens
+        logging_steps=1,
+        save_strategy="no",
+        report_to=["tensorboard"],
+        seed=get_seed(),
+        bf16=profile.compute_dtype == torch.bfloat16,
+        use_cpu=profile.device == "cpu",
+        dataloader_num_workers=0,
+        gradient_checkpointing=False,  # TRL turns it on by default; on a CPU it makes each step many times slower
+    )
+
+
 def train_dpo(
     model: PreTrainedModel,
     tokenizer: PreTrainedTokenizerBase,
@@ -275,17 +292,7 @@ def train_dpo(
         beta=beta,
         max_steps=max_steps,
         learning_rate=learning_rate,
-        lr_scheduler_type="constant",  # short runs: a schedule would hide the effect of the step count
-        per_device_train_batch_size=batch_size,
-        max_length=max_length,  # prompt + answer of every pair fit in 128 tokens
-        logging_steps=1,
-        save_strategy="no",
-        report_to=["tensorboard"],
-        seed=get_seed(),
-        bf16=profile.compute_dtype == torch.bfloat16,
-        use_cpu=profile.device == "cpu",
-        dataloader_num_workers=0,
-        gradient_checkpointing=False,  # TRL turns it on by default; on a CPU it makes each step many times slower
+        **_pair_training_arguments(profile, batch_size, max_length),
         # The adapter-disabled reference never changes, so its log-probs are computed once before training
         # instead of in every step.
         precompute_ref_log_probs=True,
@@ -353,17 +360,7 @@ def train_reward_model(
         output_dir=output_dir,
         max_steps=max_steps,
         learning_rate=learning_rate,
-        lr_scheduler_type="constant",
-        per_device_train_batch_size=batch_size,
-        max_length=max_length,
-        logging_steps=1,
-        save_strategy="no",
-        report_to=["tensorboard"],
-        seed=get_seed(),
-        bf16=profile.compute_dtype == torch.bfloat16,
-        use_cpu=profile.device == "cpu",
-        dataloader_num_workers=0,
-        gradient_checkpointing=False,  # TRL turns it on by default; on a CPU it makes each step many times slower
+        **_pair_training_arguments(profile, batch_size, max_length),
     )
     # SEQ_CLS makes PEFT train the new scalar head in full next to the adapter.
     peft_config = LoraConfig(r=rank, lora_alpha=2 * rank, lora_dropout=0.0, target_modules="all-linear", task_type="SEQ_CLS")
