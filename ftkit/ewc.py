@@ -2,6 +2,10 @@
 
 EWC (Kirkpatrick et al. 2017) keeps each weight near its old value θ* in proportion to how much the old task's
 log-likelihood depends on it: loss = task loss + λ/2 · Σ_i F_i (θ_i − θ*_i)².
+
+Two ways to apply it: `EWCTrainer` adds the penalty to the loss, as in the paper (which trained with SGD), and
+`DecoupledEWCCallback` applies the penalty's pull directly to the weights after each optimizer step. Under Adam the
+coupled form is rescaled per weight like any gradient, the same reason AdamW decouples weight decay from L2.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from dataclasses import dataclass
 import torch
 from datasets import Dataset
 from tqdm.auto import tqdm
-from transformers import PreTrainedModel, PreTrainedTokenizerBase, Trainer
+from transformers import PreTrainedModel, PreTrainedTokenizerBase, Trainer, TrainerCallback
 
 from ftkit.data import padding_collator
 
@@ -113,6 +117,38 @@ class EWCTrainer(Trainer):
         self.penalties.append(float(penalty.detach()))
         loss = task_loss + penalty
         return (loss, outputs) if return_outputs else loss
+
+
+def decoupled_ewc_step(model: torch.nn.Module, estimate: FisherEstimate, ewc_lambda: float, learning_rate: float) -> None:
+    """Move each covered weight toward θ* by min(1, lr·λ·F) of its distance: one SGD step on the penalty alone.
+
+    The cap at 1 stops a weight with a very large λ·F from overshooting θ*: it is put back on its anchor instead.
+    """
+    parameters = dict(model.named_parameters())
+    with torch.no_grad():
+        for name, fisher in estimate.fisher.items():
+            p = parameters[name]
+            pull = (learning_rate * ewc_lambda * fisher.to(p.device)).clamp_(max=1.0)
+            p.sub_(pull * (p - estimate.anchor[name].to(p.device)))
+
+
+class DecoupledEWCCallback(TrainerCallback):
+    """EWC applied after each optimizer step, outside Adam's per-weight scaling (as AdamW does for weight decay).
+
+    With the penalty in the loss, Adam divides each weight's gradient by its own running size, so a weight the
+    Fisher marks as important still moves about one learning rate per step. Applied here, the pull
+    lr·λ·F·(θ − θ*) keeps its Fisher weighting: important weights stay at θ*, unimportant ones train freely.
+    """
+
+    def __init__(self, fisher: FisherEstimate, ewc_lambda: float):
+        if ewc_lambda < 0:
+            raise ValueError(f"ewc_lambda must be >= 0, got {ewc_lambda}")
+        self.fisher, self.ewc_lambda = fisher, ewc_lambda
+
+    def on_step_end(self, args, state, control, model=None, optimizer=None, **kwargs):
+        """After the optimizer's update, pull the weights back toward θ* at the step's learning rate."""
+        learning_rate = optimizer.param_groups[0]["lr"] if optimizer is not None else args.learning_rate
+        decoupled_ewc_step(model, self.fisher, self.ewc_lambda, learning_rate)
 
 
 def top_fisher_parameters(estimate: FisherEstimate, top: int = 10) -> list[tuple[str, float, int]]:

@@ -8,7 +8,16 @@ import pytest
 import torch
 
 from ftkit.data import chat_row, to_train_dataset
-from ftkit.ewc import EWCTrainer, FisherEstimate, diagonal_fisher, ewc_penalty, fisher_by_group, top_fisher_parameters
+from ftkit.ewc import (
+    DecoupledEWCCallback,
+    EWCTrainer,
+    FisherEstimate,
+    decoupled_ewc_step,
+    diagonal_fisher,
+    ewc_penalty,
+    fisher_by_group,
+    top_fisher_parameters,
+)
 from ftkit.train import TrainConfig, train
 
 
@@ -103,6 +112,41 @@ def test_ewc_trainer_keeps_weights_closer_to_anchor_than_plain_training(tiny_mod
         drift[ewc_lambda] = penalty_value(tiny_model, estimate, 2.0)  # Σ F (θ − θ*)²
         assert len(result.trainer.penalties) == 8 and result.trainer.penalties[0] == 0.0
     assert drift[1e4] < 0.5 * drift[0.0]
+
+
+def test_decoupled_step_pulls_by_lr_lambda_fisher_and_never_overshoots():
+    layer = torch.nn.Linear(2, 1, bias=False)
+    anchor = torch.zeros(1, 2)
+    estimate = FisherEstimate({"weight": torch.tensor([[1.0, 1e6]])}, {"weight": anchor}, examples=1)
+    with torch.no_grad():
+        layer.weight.copy_(torch.tensor([[2.0, 2.0]]))
+    decoupled_ewc_step(layer, estimate, ewc_lambda=10.0, learning_rate=0.01)
+    # weight 0: pull 0.01 * 10 * 1 = 0.1 of its distance; weight 1: pull capped at 1, so it lands on θ* exactly
+    torch.testing.assert_close(layer.weight.detach(), torch.tensor([[1.8, 0.0]]))
+    decoupled_ewc_step(layer, estimate, ewc_lambda=10.0, learning_rate=0.01)
+    torch.testing.assert_close(layer.weight.detach(), torch.tensor([[1.62, 0.0]]))
+
+
+def test_decoupled_step_leaves_weights_at_the_anchor_untouched(tiny_model, tokenizer, general_rows):
+    estimate = diagonal_fisher(tiny_model, tokenizer, to_train_dataset(general_rows, tokenizer)).normalised()
+    before = copy.deepcopy(tiny_model.state_dict())
+    decoupled_ewc_step(tiny_model, estimate, ewc_lambda=1e4, learning_rate=1e-3)
+    assert all(torch.equal(before[name], value) for name, value in tiny_model.state_dict().items())
+
+
+def test_decoupled_ewc_callback_holds_important_weights_where_coupled_adam_does_not(tiny_model, tokenizer, tmp_path, general_rows):
+    estimate = diagonal_fisher(tiny_model, tokenizer, to_train_dataset(general_rows, tokenizer)).normalised()
+    domain = to_train_dataset([chat_row(f"Triage note {i}.", '{"urgency": "routine"}') for i in range(8)], tokenizer)
+    start = copy.deepcopy(tiny_model.state_dict())
+    drift = {}
+    for name, kwargs in {"plain": {}, "decoupled": {"callbacks": [DecoupledEWCCallback(estimate, 1e4)]}}.items():
+        tiny_model.load_state_dict(start)
+        config = TrainConfig(max_steps=8, learning_rate=1e-2, batch_size=4, output_dir=str(tmp_path / name))
+        train(tiny_model, tokenizer, domain, config=config, **kwargs)
+        drift[name] = penalty_value(tiny_model, estimate, 2.0)  # Σ F (θ − θ*)²
+    assert drift["decoupled"] < 0.1 * drift["plain"]
+    with pytest.raises(ValueError, match="ewc_lambda"):
+        DecoupledEWCCallback(estimate, -1.0)
 
 
 def test_ewc_trainer_rejects_negative_lambda(tiny_model, tokenizer, general_rows, tmp_path):
