@@ -28,29 +28,9 @@ from ftkit.measure import measure
 from ftkit.memory import METHODS, MethodSpec, block_linear_weight_bytes, count_parameters, weight_bytes
 from ftkit.methods import build_method_model
 from ftkit.train import TrainConfig, train
+from ftkit.triage import triage_correct
 
 MAX_LENGTH = 192  # triage rows are ~146 tokens with the chat template; nothing is cut
-
-
-def parse_triage_answer(text: str) -> dict | None:
-    """The first JSON object in a generated answer, or None when there is none."""
-    start = text.find("{")
-    while start != -1:
-        end = text.find("}", start)
-        if end == -1:
-            return None
-        try:
-            value = json.loads(text[start : end + 1])
-            return value if isinstance(value, dict) else None
-        except json.JSONDecodeError:
-            start = text.find("{", start + 1)
-    return None
-
-
-def triage_correct(answer: str, row: dict) -> bool:
-    """True when the answer parses as JSON with the row's urgency and department."""
-    parsed = parse_triage_answer(answer)
-    return parsed is not None and parsed.get("urgency") == row["urgency"] and parsed.get("department") == row["department"]
 
 
 @torch.no_grad()

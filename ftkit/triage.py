@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -11,19 +10,19 @@ from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 from ftkit.evaluate import answers_to
 
-_JSON_OBJECT = re.compile(r"\{.*?\}", re.DOTALL)
-
-
 def parse_triage_answer(answer: str) -> dict | None:
-    """The first JSON object in an answer, or None when there is none that parses."""
-    match = _JSON_OBJECT.search(answer)
-    if match is None:
-        return None
-    try:
-        parsed = json.loads(match.group(0))
-    except json.JSONDecodeError:
-        return None
-    return parsed if isinstance(parsed, dict) else None
+    """The first flat JSON object in an answer that parses, or None when there is none."""
+    start = answer.find("{")
+    while start != -1:
+        end = answer.find("}", start)
+        if end == -1:
+            return None
+        try:
+            parsed = json.loads(answer[start : end + 1])
+            return parsed if isinstance(parsed, dict) else None
+        except json.JSONDecodeError:  # e.g. "{not json}" before the answer: try the next brace
+            start = answer.find("{", start + 1)
+    return None
 
 
 def triage_correct(answer: str, row: dict) -> bool:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 
 import pytest
 import torch
 from transformers import LlamaConfig, LlamaForCausalLM
 
-from ftkit.cost_run import answer_loss, parse_triage_answer, triage_correct
+from ftkit.cost_run import answer_loss
 from ftkit.data import chat_row
 from ftkit.memory import MethodSpec, count_parameters
 from ftkit.methods import LEARNING_RATES, freeze_all_but_last_blocks, prepare_method
@@ -63,16 +62,6 @@ def test_count_parameters_splits_trainable_from_frozen():
     trainable, total = count_parameters(model)
     assert total == sum(p.numel() for p in model.parameters())
     assert trainable == sum(p.numel() for p in model.model.layers[2].parameters()) + model.model.norm.weight.numel()
-
-
-def test_triage_answers_are_parsed_and_scored_on_both_fields():
-    row = {"urgency": "urgent", "department": "neurology"}
-    assert parse_triage_answer('Sure: {"urgency": "urgent", "department": "neurology"} done') == row
-    assert parse_triage_answer("{not json} then {\"urgency\": \"routine\"}") == {"urgency": "routine"}
-    assert parse_triage_answer("no json here") is None
-    assert triage_correct(json.dumps(row), row)
-    assert not triage_correct('{"urgency": "urgent", "department": "cardiology"}', row)
-    assert not triage_correct('{"urgency": "urgent", "department": "neurology"', row)  # unclosed
 
 
 def test_answer_loss_counts_only_answer_tokens():

@@ -17,6 +17,11 @@ def test_wrong_field_or_broken_json_scores_zero():
     assert parse_triage_answer("no json here") is None
 
 
+def test_parser_skips_braces_that_are_not_json_and_rejects_unclosed_objects():
+    assert parse_triage_answer('{not json} then {"urgency": "routine"}') == {"urgency": "routine"}
+    assert parse_triage_answer('{"urgency": "urgent", "department": "neurology"') is None
+
+
 def test_domain_format_is_detected_in_general_answers():
     assert looks_like_triage_json('{"urgency": "routine", "department": "dermatology"}')
     assert not looks_like_triage_json("The capital of France is Paris.")
