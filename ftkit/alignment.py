@@ -311,6 +311,19 @@ def train_dpo(
     return TrainResult(history=list(trainer.state.log_history), cost=cost, trainer=trainer)
 
 
+def merge_adapter(peft_model: PreTrainedModel) -> PreTrainedModel:
+    """Fold a trained adapter into the weights and return a plain, fully trainable model that copies safely.
+
+    Training through TRL leaves an instance-level `forward` on the base model. `copy.deepcopy` copies that bound
+    method, which still points at the *original* model, so a copy wrapped in a new adapter would run the original's
+    forward and bypass its own adapter (no gradient reaches it). Removing the attribute restores the class's forward.
+    """
+    model = peft_model.merge_and_unload()
+    model.__dict__.pop("forward", None)
+    model.requires_grad_(True)  # PEFT froze the base weights; a merged model trains like any other
+    return model
+
+
 def dpo_loss(result: PreferenceResult) -> float:
     """The DPO (sigmoid) loss on pairs from their implicit rewards: mean -log sigmoid(r_chosen - r_rejected); ln 2 at the start."""
     return float(-torch.nn.functional.logsigmoid(result.chosen_rewards - result.rejected_rewards).mean())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 
@@ -219,6 +220,23 @@ def test_dpo_on_a_tiny_model_starts_at_ln2_and_separates_training_pairs(tiny_mod
     assert metrics["rewards/margins"][-1] > 0
     after = alignment.preference_accuracy(run.trainer.model, tokenizer, rows, beta=0.1)
     assert after.accuracy == 1.0
+
+
+def test_merged_model_copies_run_their_own_adapter(tiny_model, tokenizer, tmp_path):
+    rows = [pair(f"Question {i}?", f"Helpful answer number {i}.", "I can't help with that.") for i in range(4)]
+    run = alignment.train_dpo(tiny_model, tokenizer, rows, beta=0.1, max_steps=1, learning_rate=1e-2, batch_size=4,
+                              rank=4, output_dir=str(tmp_path))
+    merged = alignment.merge_adapter(run.trainer.model)
+    assert all(p.requires_grad for p in merged.parameters())
+    copied = get_peft_model(copy.deepcopy(merged), alignment.lora_config(rank=4))
+    inputs = torch.tensor([[1, 2, 3, 4]])
+    with torch.no_grad():
+        before = copied(input_ids=inputs).logits
+        for name, parameter in copied.named_parameters():
+            if "lora_B" in name:
+                parameter.fill_(0.1)
+        after = copied(input_ids=inputs).logits
+    assert (after - before).abs().max() > 1e-3  # the copy's own adapter is in its forward pass
 
 
 def test_reward_model_learns_to_rank_training_pairs(tokenizer, tmp_path):
