@@ -5,7 +5,8 @@ log-likelihood depends on it: loss = task loss + λ/2 · Σ_i F_i (θ_i − θ*_
 
 Two ways to apply it: `EWCTrainer` adds the penalty to the loss, as in the paper (which trained with SGD), and
 `DecoupledEWCCallback` applies the penalty's pull directly to the weights after each optimizer step. Under Adam the
-coupled form is rescaled per weight like any gradient, the same reason AdamW decouples weight decay from L2.
+coupled form is rescaled per weight like any gradient (and gradient clipping shrinks the task gradient beside a large
+penalty gradient), the same reason AdamW decouples weight decay from L2.
 """
 
 from __future__ import annotations
@@ -136,7 +137,8 @@ class DecoupledEWCCallback(TrainerCallback):
     """EWC applied after each optimizer step, outside Adam's per-weight scaling (as AdamW does for weight decay).
 
     With the penalty in the loss, Adam divides each weight's gradient by its own running size, so a weight the
-    Fisher marks as important still moves about one learning rate per step. Applied here, the pull
+    Fisher marks as important still moves about one learning rate per step, and clipping the total gradient to a
+    fixed norm lets the penalty crowd out the task gradient. Applied here, the pull
     lr·λ·F·(θ − θ*) keeps its Fisher weighting: important weights stay at θ*, unimportant ones train freely.
     """
 
