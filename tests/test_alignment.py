@@ -210,10 +210,11 @@ def test_dpo_metrics_read_trl_log_rows():
     assert metrics["rewards/margins"] == [0.0, 0.5]
 
 
-def test_dpo_on_a_tiny_model_starts_at_ln2_and_separates_training_pairs(tiny_model, tokenizer, tmp_path):
+@pytest.mark.parametrize("precompute_reference", [False, True])  # reference scored in each step, or once before
+def test_dpo_on_a_tiny_model_starts_at_ln2_and_separates_training_pairs(tiny_model, tokenizer, tmp_path, precompute_reference):
     rows = [pair(f"Question {i}?", f"Helpful answer number {i}.", "I can't help with that.") for i in range(4)]
     run = alignment.train_dpo(tiny_model, tokenizer, rows, beta=0.1, max_steps=6, learning_rate=1e-2, batch_size=4,
-                              rank=4, output_dir=str(tmp_path))
+                              rank=4, output_dir=str(tmp_path), precompute_reference=precompute_reference)
     metrics = alignment.dpo_metrics(run.history)
     assert metrics["loss"][0] == pytest.approx(0.6931, abs=1e-3)  # policy = reference at the first step
     assert metrics["loss"][-1] < metrics["loss"][0]
