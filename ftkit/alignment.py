@@ -184,16 +184,77 @@ class PairLogprobs:
     rejected: torch.Tensor
 
 
+def _prompt_and_answer_ids(
+    tokenizer: PreTrainedTokenizerBase, prompt: list[dict], answers: Sequence[list[dict]], max_length: int
+) -> tuple[list[int], list[list[int]]]:
+    """Token ids of the prompt (with the generation prompt) and of each answer after it, as `tokenize_chat` splits them."""
+    encoded = [tokenize_chat(list(prompt) + list(answer), tokenizer, max_length) for answer in answers]
+    prompt_length = sum(label == -100 for label in encoded[0]["labels"])
+    return encoded[0]["input_ids"][:prompt_length], [row["input_ids"][prompt_length:] for row in encoded]
+
+
+@torch.no_grad()
+def shared_prompt_logprobs(
+    model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, prompts: Sequence[list[dict]],
+    chosen: Sequence[list[dict]], rejected: Sequence[list[dict]], batch_size: int = 8, max_length: int = 128,
+) -> PairLogprobs:
+    """Summed log-probs of both answers of each pair; the prompt runs once and both answers continue from its cache.
+
+    The same numbers as two `completion_logprobs` calls (up to float rounding), for about two thirds of the compute:
+    the prompt is most of each sequence and the vocabulary projection runs on answer positions only.
+    """
+    was_training = model.training
+    model.eval()
+    device = next(model.parameters()).device
+    pairs = [_prompt_and_answer_ids(tokenizer, p, (c, r), max_length) for p, c, r in zip(prompts, chosen, rejected)]
+    totals = []
+    try:
+        for start in range(0, len(pairs), batch_size):
+            batch = pairs[start : start + batch_size]
+            # Prompts are left-padded so every prompt ends at the last column, where both answers continue.
+            prompt_width = max(len(prompt) for prompt, _ in batch)
+            prompt_ids = torch.full((len(batch), prompt_width), tokenizer.pad_token_id, dtype=torch.long)
+            prompt_mask = torch.zeros_like(prompt_ids)
+            for index, (prompt, _) in enumerate(batch):
+                prompt_ids[index, prompt_width - len(prompt) :], prompt_mask[index, prompt_width - len(prompt) :] = torch.tensor(prompt), 1
+            # Explicit positions: with left padding each row's first real token must still be position 0.
+            prompt_positions = (prompt_mask.cumsum(dim=1) - 1).clamp(min=0)
+            prompt_out = model(input_ids=prompt_ids.to(device), attention_mask=prompt_mask.to(device),
+                               position_ids=prompt_positions.to(device), use_cache=True, logits_to_keep=1)
+            cache = prompt_out.past_key_values
+            cache.batch_repeat_interleave(2)  # rows become [pair 0 chosen, pair 0 rejected, pair 1 chosen, ...]
+            answers = [answer for _, both in batch for answer in both]
+            answer_width = max(max(len(answer) for answer in answers), 1)
+            answer_ids = torch.full((len(answers), answer_width), tokenizer.pad_token_id, dtype=torch.long)
+            answer_mask = torch.zeros_like(answer_ids)
+            for index, answer in enumerate(answers):  # right padding: padded positions come after every real token
+                if answer:
+                    answer_ids[index, : len(answer)], answer_mask[index, : len(answer)] = torch.tensor(answer), 1
+            prompt_lengths = prompt_mask.sum(dim=1).repeat_interleave(2)
+            answer_positions = prompt_lengths.unsqueeze(1) + torch.arange(answer_width)
+            answer_out = model(input_ids=answer_ids.to(device), past_key_values=cache, use_cache=False,
+                               attention_mask=torch.cat([prompt_mask.repeat_interleave(2, dim=0), answer_mask], dim=1).to(device),
+                               position_ids=answer_positions.to(device))
+            # The prompt's last position predicts each answer's first token; answer position t predicts token t + 1.
+            logits = torch.cat([prompt_out.logits[:, -1:].repeat_interleave(2, dim=0), answer_out.logits[:, :-1]], dim=1).float()
+            answer_ids, answer_mask = answer_ids.to(device), answer_mask.to(device)
+            token_logps = torch.log_softmax(logits, dim=-1).gather(-1, answer_ids.unsqueeze(-1)).squeeze(-1)
+            totals.append((token_logps * answer_mask).sum(dim=1).cpu())
+    finally:
+        model.train(was_training)
+    both = torch.cat(totals)
+    return PairLogprobs(both[0::2], both[1::2])
+
+
 def pair_logprobs(
     model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, rows: Sequence[dict], reference: bool = False
 ) -> PairLogprobs:
     """Log-probs of chosen and rejected answers; `reference=True` on a PEFT model scores with its adapter disabled."""
     context = model.disable_adapter() if reference else nullcontext()
     with context:
-        prompts = [row["prompt"] for row in rows]
-        chosen = completion_logprobs(model, tokenizer, prompts, [row["chosen"] for row in rows])
-        rejected = completion_logprobs(model, tokenizer, prompts, [row["rejected"] for row in rows])
-    return PairLogprobs(chosen, rejected)
+        return shared_prompt_logprobs(
+            model, tokenizer, [row["prompt"] for row in rows], [row["chosen"] for row in rows], [row["rejected"] for row in rows]
+        )
 
 
 @dataclass

@@ -164,6 +164,24 @@ def test_completion_logprobs_equal_a_manual_sum(tiny_model, tokenizer):
     assert got[1].item() < got[0].item()  # more tokens, more negative log-probability
 
 
+def test_shared_prompt_scoring_equals_scoring_each_answer_alone(tiny_model, tokenizer):
+    # Prompts of different lengths (left padding of the prompt pass) and answers of different lengths (right padding).
+    rows = [
+        pair("Hello?", "Hi there.", "Go away, I am busy with something else entirely."),
+        pair("Please name one colour that you like, and say why.", "Blue, because it is calm.", "No."),
+        pair("Why?", "Because.", "I can't help with that."),
+    ]
+    prompts = [row["prompt"] for row in rows]
+    separate_chosen = alignment.completion_logprobs(tiny_model, tokenizer, prompts, [row["chosen"] for row in rows])
+    separate_rejected = alignment.completion_logprobs(tiny_model, tokenizer, prompts, [row["rejected"] for row in rows])
+    shared = alignment.shared_prompt_logprobs(
+        tiny_model, tokenizer, prompts, [row["chosen"] for row in rows], [row["rejected"] for row in rows], batch_size=2
+    )
+    assert torch.allclose(shared.chosen, separate_chosen, atol=1e-4)
+    assert torch.allclose(shared.rejected, separate_rejected, atol=1e-4)
+    assert shared.chosen.shape == (3,) and (shared.chosen < 0).all()
+
+
 def test_implicit_reward_accuracy_counts_wins_and_half_ties():
     policy = alignment.PairLogprobs(torch.tensor([-1.0, -5.0, -3.0]), torch.tensor([-4.0, -2.0, -3.0]))
     reference = alignment.PairLogprobs(torch.tensor([-2.0, -4.0, -3.0]), torch.tensor([-2.0, -4.0, -3.0]))
