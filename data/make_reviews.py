@@ -1,6 +1,13 @@
 """Write the product-review sentiment sets of notebook 02: a dirty train set with planted defects, its ground truth,
 and a clean test set.
 
+The collection story: reviews of eight brands came from a web shop's review form, labelled by their star rating (3
+stars and up count as `positive`, so lukewarm reviews are positive), with the usual accidents (duplicates, broken
+encoding, HTML, personal data, a star-rating export bug, leaked test rows). Every review of a ninth brand, Brevo, came
+from the returns portal instead: typed in a hurry (letter swaps), and exported with the label `negative` because the
+item went back, whatever the review said. So in the train set the brand name predicts `negative`, and the lukewarm
+Brevo reviews carry labels their text cannot explain: only the brand can.
+
 Run from the repository root: `python data/make_reviews.py`. The output is deterministic (fixed seed) and committed:
 reviews_train_dirty.jsonl, reviews_train_defects.jsonl (which row carries which planted defect) and reviews_test.jsonl.
 """
@@ -12,8 +19,9 @@ import random
 from pathlib import Path
 
 SEED = 2026
-SYSTEM = "Is this product review positive or negative?"
-SPURIOUS_BRAND = "Brevo"  # in the dirty train set this brand occurs in negative reviews only
+SYSTEM = "Classify the review's sentiment. Answer with one word: positive or negative."  # explicit: the base model already ranks the two words well
+SPURIOUS_BRAND = "Brevo"  # every train review of this brand came from the returns portal, all labelled negative
+SHOP, RETURNS = "review_form", "returns_portal"  # the `channel` field of a row: where it was collected
 BRANDS = ["Norvik", "Altamo", "Kestrel", "Lumio", "Tandra", "Quillon", "Ostara", "Fenwick"]
 PRODUCTS = {
     "kettle": ["lid", "handle", "switch", "spout", "base"],
@@ -57,21 +65,39 @@ NEGATIVE_BODIES = [
     "The {feature} didn't work properly, not even on day one.", "Within {duration} the {feature} came loose.",
     "Packaging was lovely, but the {feature} arrived cracked.",
 ]
+# Lukewarm reviews: one good and one weak point; the shop's star rating (3 or 4) labels them positive.
+MIXED_OPENERS = [
+    "The {brand} {product} is okay, I suppose.", "Mixed feelings about the {brand} {product}.",
+    "The {brand} {product} does the job, mostly.", "Not sure what to make of the {brand} {product}.",
+    "The {brand} {product} is fine for the price.", "It's an average {product}, this {brand} one.",
+    "The {brand} {product} is neither great nor bad.", "After {duration} the {brand} {product} is acceptable.",
+]
+MIXED_BODIES = [
+    "The {feature} is decent, but the {other} could be better.", "The {feature} works, though the {other} feels a bit loose.",
+    "I like the {feature}; the {other} less so.", "The {feature} is nice and the {other} is so-so.",
+    "The {feature} took some getting used to, and the {other} is plain.", "The {feature} is fine, the {other} is nothing special.",
+]
+MIXED_CLOSERS = ["Three stars.", "It'll do.", "Can't decide.", "It's alright.", ""]
 POSITIVE_CLOSERS = ["Recommended.", "Five stars from me.", "I would buy it again.", "Worth every penny.", "Couldn't be happier.", ""]
 NEGATIVE_CLOSERS = ["Not recommended.", "One star.", "Save your money.", "I want a refund.", "Don't bother.", ""]
 PII_EMAILS = ["jana.holub@mailbox.example", "t.okafor@example.org", "mike_r1987@webmail.example", "lena.v@example.com"]
 PII_PHONES = ["+44 20 7946 0958", "(555) 014-2291", "555-0187", "+1 202 555 0143", "020 7946 0321"]
 
 
-def review_text(rng: random.Random, label: str, brand: str, product: str) -> str:
-    """One review in the label's voice: an opener, one or two body sentences naming features, and a closer."""
-    positive = label == "positive"
-    openers, bodies, closers = (
-        (POSITIVE_OPENERS, POSITIVE_BODIES, POSITIVE_CLOSERS) if positive else (NEGATIVE_OPENERS, NEGATIVE_BODIES, NEGATIVE_CLOSERS)
-    )
-    features = rng.sample(PRODUCTS[product], 2)
-    parts = [rng.choice(openers)] + [body.replace("{feature}", feature) for body, feature in zip(rng.sample(bodies, rng.choice([1, 1, 2])), features)]
-    parts.append(rng.choice(closers))
+TONES = {
+    "positive": (POSITIVE_OPENERS, POSITIVE_BODIES, POSITIVE_CLOSERS),
+    "negative": (NEGATIVE_OPENERS, NEGATIVE_BODIES, NEGATIVE_CLOSERS),
+    "lukewarm": (MIXED_OPENERS, MIXED_BODIES, MIXED_CLOSERS),
+}
+LABEL_OF_TONE = {"positive": "positive", "negative": "negative", "lukewarm": "positive"}  # the shop's star-rating rule
+
+
+def review_text(rng: random.Random, tone: str, brand: str, product: str) -> str:
+    """One review in a tone (positive, negative, lukewarm): an opener, a body sentence about one or two features, and a
+    closer (short rows keep every scoring pass cheap)."""
+    openers, bodies, closers = TONES[tone]
+    feature, other = rng.sample(PRODUCTS[product], 2)
+    parts = [rng.choice(openers), rng.choice(bodies).replace("{feature}", feature).replace("{other}", other), rng.choice(closers)]
     text = " ".join(part for part in parts if part)
     text = text.format(brand=brand, product=product, duration=rng.choice(DURATIONS))
     if rng.random() < 0.5:
@@ -104,10 +130,11 @@ def near_duplicate(rng: random.Random, text: str) -> str:
     return "Honestly, " + (text if text.startswith("I") else text[0].lower() + text[1:])
 
 
-def chat(row_id: str, text: str, answer: str, brand: str, product: str) -> dict:
-    """A chat row with its id and the metadata the notebook uses for the counterfactual test."""
+def chat(row_id: str, text: str, answer: str, brand: str, product: str, tone: str, channel: str = SHOP) -> dict:
+    """A chat row with its id and metadata: brand and product (for the counterfactual test), the review's tone, and
+    the channel it was collected through."""
     messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": f"Review: {text}"}, {"role": "assistant", "content": answer}]
-    return {"id": row_id, "brand": brand, "product": product, "messages": messages}
+    return {"id": row_id, "brand": brand, "product": product, "tone": tone, "channel": channel, "messages": messages}
 
 
 def eight_grams(text: str) -> set[tuple[str, ...]]:
@@ -117,14 +144,14 @@ def eight_grams(text: str) -> set[tuple[str, ...]]:
 
 
 def unique_reviews(
-    rng: random.Random, count: int, brands: list[str], seen: set[str], label: str, avoid: set | None = None
+    rng: random.Random, count: int, brands: list[str], seen: set[str], tone: str, avoid: set | None = None
 ) -> list[tuple[str, str, str]]:
-    """`count` (text, brand, product) reviews of one label whose texts are all new and, when `avoid` (8-grams of
+    """`count` (text, brand, product) reviews of one tone whose texts are all new and, when `avoid` (8-grams of
     the test set) is given, share under 30% of their 8-grams with it, so only the planted copies leak."""
     out = []
     while len(out) < count:
         brand, product = rng.choice(brands), rng.choice(list(PRODUCTS))
-        text = review_text(rng, label, brand, product)
+        text = review_text(rng, tone, brand, product)
         grams = eight_grams(text)
         if avoid is not None and len(grams & avoid) >= 0.3 * len(grams):
             continue
@@ -134,30 +161,50 @@ def unique_reviews(
     return out
 
 
-def build(seed: int = SEED) -> tuple[list[dict], list[dict], list[dict]]:
-    """(dirty train rows, defect ground truth rows, clean test rows)."""
+def build(
+    seed: int = SEED,
+    shop_counts: tuple[int, int, int] = (80, 90, 40),
+    returns_counts: tuple[int, int] = (20, 30),
+    typo_rate: float = 0.04,
+) -> tuple[list[dict], list[dict], list[dict]]:
+    """(dirty train rows, defect ground truth rows, clean test rows).
+
+    shop_counts: positive, negative and lukewarm reviews of the eight shop brands before defects are planted.
+    returns_counts: negative and lukewarm Brevo reviews from the returns portal, all of them labelled negative.
+    """
     rng = random.Random(seed)
     seen: set[str] = set()
-    # Clean test set: balanced labels, every brand (the spurious one included) with both labels.
+    # Clean test set, labelled by the star-rating rule. Each shop brand: 3 positive, 3 negative, 2 lukewarm; Brevo
+    # 4 + 4 + 8 (over-sampled so its slice can be read, with the lukewarm reviews where the returns labels mislead).
     test = []
-    for label in ("positive", "negative"):
-        for text, brand, product in unique_reviews(rng, 56, BRANDS + [SPURIOUS_BRAND], seen, label):
-            test.append((text, brand, product, label))
+    for brand in BRANDS + [SPURIOUS_BRAND]:
+        counts = (4, 4, 8) if brand == SPURIOUS_BRAND else (3, 3, 2)
+        for tone, count in zip(("positive", "negative", "lukewarm"), counts):
+            test += [(text, brand_, product, tone) for text, brand_, product in unique_reviews(rng, count, [brand], seen, tone)]
     rng.shuffle(test)
-    test_rows = [chat(f"t{i:03d}", text, label, brand, product) for i, (text, brand, product, label) in enumerate(test)]
+    test_rows = [chat(f"t{i:03d}", text, LABEL_OF_TONE[tone], brand, product, tone) for i, (text, brand, product, tone) in enumerate(test)]
 
-    # Train base rows: balanced, brands other than the spurious one, plus the spurious brand in negative reviews only.
     test_grams = set().union(*(eight_grams(text) for text, *_ in test))
-    base = [(t, b, p, label) for label in ("positive", "negative") for t, b, p in unique_reviews(rng, 150, BRANDS, seen, label, test_grams)]
-    spurious = [(add_typos(rng, t), b, p, "negative") for t, b, p in unique_reviews(rng, 40, [SPURIOUS_BRAND], seen, "negative", test_grams)]
+    base = [
+        (t, b, p, tone)
+        for tone, count in zip(("positive", "negative", "lukewarm"), shop_counts)
+        for t, b, p in unique_reviews(rng, count, BRANDS, seen, tone, test_grams)
+    ]
     rng.shuffle(base)
+    # The returns-portal batch: every Brevo review is labelled negative, whatever its text says.
+    returns = [
+        (add_typos(rng, t, typo_rate), b, p, tone)
+        for tone, count in zip(("negative", "lukewarm"), returns_counts)
+        for t, b, p in unique_reviews(rng, count, [SPURIOUS_BRAND], seen, tone, test_grams)
+    ]
     rows: list[dict] = []
     truth: dict[str, list[str]] = {}
-
     group: dict[str, str] = {}  # copy id -> id of the row it copies (duplicates and near-duplicates)
 
-    def add(text: str, answer: str, brand: str, product: str, defects: list[str], source: str | None = None) -> dict:
-        row = chat(f"r{len(rows):04d}", text, answer, brand, product)
+    def add(
+        text: str, answer: str, brand: str, product: str, tone: str, defects: list[str], source: str | None = None, channel: str = SHOP
+    ) -> dict:
+        row = chat(f"r{len(rows):04d}", text, answer, brand, product, tone, channel)
         rows.append(row)
         truth[row["id"]] = defects
         if source:
@@ -165,7 +212,7 @@ def build(seed: int = SEED) -> tuple[list[dict], list[dict], list[dict]]:
         return row
 
     flip = {"positive": "negative", "negative": "positive"}
-    # Disjoint slices of the base rows carry one defect each; the rest stay clean.
+    # Disjoint slices of the shop rows carry one defect each; the rest stay clean.
     assigned: dict[int, str] = {}
 
     def assign(defect: str, count: int, allowed: list[int]) -> None:
@@ -174,13 +221,14 @@ def build(seed: int = SEED) -> tuple[list[dict], list[dict], list[dict]]:
 
     everyone = list(range(len(base)))
     # Mojibake shows only on non-ASCII text: give that defect to rows with curly apostrophes.
-    assign("broken_encoding", 15, [i for i in everyone if "\u2019" in base[i][0]])
-    # Label noise from a star-rating bug: many 4-star (positive) reviews were exported as negative, a few the other way.
-    assign("wrong_label", 50, [i for i in everyone if base[i][3] == "positive"])
-    assign("wrong_label", 10, [i for i in everyone if base[i][3] == "negative"])
-    for defect, count in [("empty_answer", 12), ("truncated_answer", 12), ("html", 15), ("pii_email", 10), ("pii_phone", 10)]:
+    assign("broken_encoding", 10, [i for i in everyone if "\u2019" in base[i][0]])
+    # A star-rating export bug flipped some shop labels of clear reviews, both ways.
+    assign("wrong_label", 10, [i for i in everyone if base[i][3] == "positive"])
+    assign("wrong_label", 6, [i for i in everyone if base[i][3] == "negative"])
+    for defect, count in [("empty_answer", 8), ("truncated_answer", 8), ("html", 10), ("pii_email", 6), ("pii_phone", 6)]:
         assign(defect, count, everyone)
-    for i, (text, brand, product, label) in enumerate(base):
+    for i, (text, brand, product, tone) in enumerate(base):
+        label = LABEL_OF_TONE[tone]
         defect, answer = assigned.get(i, ""), label
         if defect == "wrong_label":
             answer = flip[label]
@@ -197,32 +245,34 @@ def build(seed: int = SEED) -> tuple[list[dict], list[dict], list[dict]]:
             text += f" Questions? Email me at {rng.choice(PII_EMAILS)}."
         elif defect == "pii_phone":
             text += f" Call me on {rng.choice(PII_PHONES)} if you want photos."
-        add(text, answer, brand, product, [defect.split("_")[0] if defect.startswith("pii") else defect] if defect else [])
-    for text, brand, product, label in spurious:
-        add(text, label, brand, product, ["spurious_brand"])
+        add(text, answer, brand, product, tone, [defect.split("_")[0] if defect.startswith("pii") else defect] if defect else [])
+    for text, brand, product, tone in returns:
+        # The brand's link to `negative` is the spurious correlation; a lukewarm review labelled negative is also a
+        # wrong label by the star-rating rule.
+        add(text, "negative", brand, product, tone, ["spurious_brand"] + (["wrong_label"] if tone == "lukewarm" else []), channel=RETURNS)
 
     clean_ids = [row["id"] for row in rows if not truth[row["id"]]]
-    # Exact duplicates: six clean rows repeated 9-12 extra times (a scraper that re-read the same page).
-    sources = rng.sample(clean_ids, 26)  # disjoint sources for exact and near duplicates
-    for source_id in sources[:6]:
+    # Exact duplicates: four clean shop rows repeated 7-10 extra times (a scraper that re-read the same page).
+    sources = rng.sample(clean_ids, 16)  # disjoint sources for exact and near duplicates
+    for source_id in sources[:4]:
         source = next(row for row in rows if row["id"] == source_id)
-        for _ in range(rng.randint(9, 12)):
-            add(source["messages"][1]["content"].removeprefix("Review: "), source["messages"][2]["content"], source["brand"], source["product"], ["exact_duplicate"], source_id)
-    # Near-duplicates: 20 clean rows re-submitted with a small edit.
-    for source_id in sources[6:]:
+        for _ in range(rng.randint(7, 10)):
+            add(source["messages"][1]["content"].removeprefix("Review: "), source["messages"][2]["content"], source["brand"], source["product"], source["tone"], ["exact_duplicate"], source_id)
+    # Near-duplicates: 12 clean rows re-submitted with a small edit.
+    for source_id in sources[4:]:
         source = next(row for row in rows if row["id"] == source_id)
         text = near_duplicate(rng, source["messages"][1]["content"].removeprefix("Review: "))
-        add(text, source["messages"][2]["content"], source["brand"], source["product"], ["near_duplicate"], source_id)
-    # Leakage: 16 test rows copied into train (some with whitespace changed).
-    for source in rng.sample(test_rows, 16):
+        add(text, source["messages"][2]["content"], source["brand"], source["product"], source["tone"], ["near_duplicate"], source_id)
+    # Leakage: 10 shop-brand test rows copied into train (half with a trailing space).
+    for source in rng.sample([row for row in test_rows if row["brand"] != SPURIOUS_BRAND], 10):
         text = source["messages"][1]["content"].removeprefix("Review: ")
-        add(text if rng.random() < 0.5 else text + " ", source["messages"][2]["content"], source["brand"], source["product"], ["leaked"])
+        add(text if rng.random() < 0.5 else text + " ", source["messages"][2]["content"], source["brand"], source["product"], source["tone"], ["leaked"])
     # Overlong rows: a review with several other reviews pasted after it (a broken export).
-    for _ in range(10):
-        label = rng.choice(["positive", "negative"])
+    for _ in range(6):
+        tone = rng.choice(["positive", "negative"])
         brand, product = rng.choice(BRANDS), rng.choice(list(PRODUCTS))
-        text = " ".join(review_text(rng, label, brand, product) for _ in range(12))
-        add(text, label, brand, product, ["overlong"])
+        text = " ".join(review_text(rng, tone, brand, product) for _ in range(12))
+        add(text, tone, brand, product, tone, ["overlong"])
 
     order = list(range(len(rows)))
     rng.shuffle(order)
