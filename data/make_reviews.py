@@ -66,18 +66,18 @@ NEGATIVE_BODIES = [
     "Packaging was lovely, but the {feature} arrived cracked.",
 ]
 # Lukewarm reviews: one good and one weak point; the shop's star rating (3 or 4) labels them positive.
-MIXED_OPENERS = [
+LUKEWARM_OPENERS = [
     "The {brand} {product} is okay, I suppose.", "Mixed feelings about the {brand} {product}.",
     "The {brand} {product} does the job, mostly.", "Not sure what to make of the {brand} {product}.",
     "The {brand} {product} is fine for the price.", "It's an average {product}, this {brand} one.",
     "The {brand} {product} is neither great nor bad.", "After {duration} the {brand} {product} is acceptable.",
 ]
-MIXED_BODIES = [
+LUKEWARM_BODIES = [
     "The {feature} is decent, but the {other} could be better.", "The {feature} works, though the {other} feels a bit loose.",
     "I like the {feature}; the {other} less so.", "The {feature} is nice and the {other} is so-so.",
     "The {feature} took some getting used to, and the {other} is plain.", "The {feature} is fine, the {other} is nothing special.",
 ]
-MIXED_CLOSERS = ["Three stars.", "It'll do.", "Can't decide.", "It's alright.", ""]
+LUKEWARM_CLOSERS = ["Three stars.", "It'll do.", "Can't decide.", "It's alright.", ""]
 POSITIVE_CLOSERS = ["Recommended.", "Five stars from me.", "I would buy it again.", "Worth every penny.", "Couldn't be happier.", ""]
 NEGATIVE_CLOSERS = ["Not recommended.", "One star.", "Save your money.", "I want a refund.", "Don't bother.", ""]
 PII_EMAILS = ["jana.holub@mailbox.example", "t.okafor@example.org", "mike_r1987@webmail.example", "lena.v@example.com"]
@@ -87,7 +87,7 @@ PII_PHONES = ["+44 20 7946 0958", "(555) 014-2291", "555-0187", "+1 202 555 0143
 TONES = {
     "positive": (POSITIVE_OPENERS, POSITIVE_BODIES, POSITIVE_CLOSERS),
     "negative": (NEGATIVE_OPENERS, NEGATIVE_BODIES, NEGATIVE_CLOSERS),
-    "lukewarm": (MIXED_OPENERS, MIXED_BODIES, MIXED_CLOSERS),
+    "lukewarm": (LUKEWARM_OPENERS, LUKEWARM_BODIES, LUKEWARM_CLOSERS),
 }
 LABEL_OF_TONE = {"positive": "positive", "negative": "negative", "lukewarm": "positive"}  # the shop's star-rating rule
 
