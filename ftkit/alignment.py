@@ -8,10 +8,12 @@ It reads phrasing, not intent: a refusal worded in a way the list does not know 
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
+from itertools import zip_longest
 from pathlib import Path
 
 import torch
@@ -111,6 +113,22 @@ def to_preference_dataset(rows: Sequence[dict]) -> Dataset:
 def chosen_chat_rows(rows: Sequence[dict]) -> list[dict]:
     """Chat rows (prompt + chosen answer) for supervised fine-tuning on the preferred answers only."""
     return [{"messages": list(row["prompt"]) + list(row["chosen"])} for row in rows]
+
+
+def alternate_kinds(rows: Sequence[dict], seed: int = 0) -> list[dict]:
+    """The rows reordered so that their kinds take turns (careful, benign, careful, ...), each kind shuffled by `seed`;
+    the rows left over of a larger kind come last.
+
+    Trained in this order (`train_dpo(..., in_order=True)`), every batch of two pairs holds one of each kind, so a
+    short run cannot draw mostly one kind by chance.
+    """
+    rng = random.Random(seed)
+    groups: dict[object, list[dict]] = {}
+    for row in rows:
+        groups.setdefault(row.get("kind"), []).append(row)
+    for group in groups.values():
+        rng.shuffle(group)
+    return [row for turn in zip_longest(*groups.values()) for row in turn if row is not None]
 
 
 def prompts_of(rows: Sequence[dict], kind: str | None = None) -> list[list[dict]]:
@@ -320,7 +338,9 @@ def _pair_training_arguments(profile: Profile, batch_size: int, max_length: int)
         bf16=profile.compute_dtype == torch.bfloat16,
         use_cpu=profile.device == "cpu",
         dataloader_num_workers=0,
-        gradient_checkpointing=False,  # TRL turns it on by default; on a CPU it makes each step many times slower
+        # TRL turns checkpointing on by default; on a CPU it makes each step many times slower. Transformers 5 calls it
+        # activation checkpointing (gradient_checkpointing is its deprecated alias).
+        activation_checkpointing=False,
     )
 
 
@@ -338,8 +358,11 @@ def train_dpo(
     profile: Profile | None = None,
     sft_weight: float = 0.0,
     precompute_reference: bool = False,
+    in_order: bool = False,
 ) -> TrainResult:
     """DPO with TRL on a new LoRA adapter; the reference is the same weights with the adapter disabled (no copy).
+
+    `in_order=True` trains on the rows in the order given (e.g. `alternate_kinds`) instead of shuffling them.
 
     `precompute_reference=True` scores the reference on every pair once before training instead of inside each
     step: worth it when the run sees each pair more than once. A short run that sees fewer pairs than the set holds
@@ -360,6 +383,7 @@ def train_dpo(
         learning_rate=learning_rate,
         **_pair_training_arguments(profile, batch_size, max_length),
         precompute_ref_log_probs=precompute_reference,
+        train_sampling_strategy="sequential" if in_order else "random",
         loss_type=["sigmoid", "sft"] if sft_weight > 0 else ["sigmoid"],
         loss_weights=[1.0, sft_weight] if sft_weight > 0 else None,
     )

@@ -241,6 +241,25 @@ def test_dpo_on_a_tiny_model_starts_at_ln2_and_separates_training_pairs(tiny_mod
     assert after.accuracy == 1.0
 
 
+def test_alternate_kinds_takes_turns_and_keeps_every_row():
+    rows = [pair(f"c{i}?", kind="careful") for i in range(3)] + [pair(f"b{i}?", kind="benign") for i in range(2)]
+    ordered = alignment.alternate_kinds(rows, seed=1)
+    assert [row["kind"] for row in ordered] == ["careful", "benign", "careful", "benign", "careful"]
+    assert sorted(row["prompt"][0]["content"] for row in ordered) == sorted(row["prompt"][0]["content"] for row in rows)
+    assert ordered == alignment.alternate_kinds(rows, seed=1)  # the seed fixes the order within each kind
+
+
+def test_in_order_dpo_batches_follow_the_given_order(tiny_model, tokenizer, tmp_path):
+    rows = [pair(f"Question {i}?", f"Helpful answer number {i}.", "I can't help with that.") for i in range(8)]
+    run = alignment.train_dpo(tiny_model, tokenizer, rows, beta=0.1, max_steps=1, learning_rate=1e-2, batch_size=2,
+                              rank=4, output_dir=str(tmp_path), in_order=True)
+    seen = []
+    for batch in run.trainer.get_train_dataloader():
+        chosen = batch["input_ids"][: len(batch["input_ids"]) // 2]  # each batch is [chosen..., rejected...]
+        seen += [tokenizer.decode(ids, skip_special_tokens=True) for ids in chosen.tolist()]
+    assert len(seen) == 8 and all(f"Question {i}?" in text for i, text in enumerate(seen))  # one epoch, in order
+
+
 def test_merged_model_copies_run_their_own_adapter(tiny_model, tokenizer, tmp_path):
     rows = [pair(f"Question {i}?", f"Helpful answer number {i}.", "I can't help with that.") for i in range(4)]
     run = alignment.train_dpo(tiny_model, tokenizer, rows, beta=0.1, max_steps=1, learning_rate=1e-2, batch_size=4,
