@@ -20,14 +20,11 @@ import torch
 from datasets import Dataset
 from peft import LoraConfig
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
-from transformers.trainer_callback import ProgressCallback
-from transformers.utils.notebook import NotebookProgressCallback
 
 from ftkit.data import DataValidationError, jsonl_line_numbers, read_jsonl, tokenize_chat
 from ftkit.env import Profile, get_profile, get_seed
 from ftkit.evaluate import generate_answers
-from ftkit.measure import measure
-from ftkit.train import QuietProgressCallback, TrainResult
+from ftkit.train import TrainResult, run_measured
 
 # Phrases of declining or redirecting, matched case-insensitively anywhere in the answer. Apostrophes are
 # normalised first, so "can’t" and "can't" match alike.
@@ -69,7 +66,7 @@ def _turns_text(value: object, path: Path, line: int, field: str, role: str) -> 
     if isinstance(value, str):
         return value
     if not isinstance(value, list) or not value:
-        raise DataValidationError(path, line, field, f"must be a non-empty list of {{role, content}} turns or a string")
+        raise DataValidationError(path, line, field, "must be a non-empty list of {role, content} turns or a string")
     for index, turn in enumerate(value):
         if not isinstance(turn, dict) or not isinstance(turn.get("content"), str):
             raise DataValidationError(path, line, f"{field}[{index}]", "must be an object with a string 'content'")
@@ -390,13 +387,7 @@ def train_dpo(
     trainer = DPOTrainer(
         model=model, args=config, train_dataset=to_preference_dataset(rows), processing_class=tokenizer, peft_config=lora_config(rank)
     )
-    trainer.remove_callback(NotebookProgressCallback)
-    trainer.remove_callback(ProgressCallback)
-    trainer.add_callback(QuietProgressCallback)
-    with measure(profile.device) as cost:
-        trainer.train()
-    trainer.model.eval()
-    return TrainResult(history=list(trainer.state.log_history), cost=cost, trainer=trainer)
+    return run_measured(trainer, profile.device)
 
 
 def merge_adapter(peft_model: PreTrainedModel) -> PreTrainedModel:
@@ -468,13 +459,7 @@ def train_reward_model(
     trainer = RewardTrainer(
         model=model, args=config, train_dataset=to_preference_dataset(rows), processing_class=tokenizer, peft_config=peft_config
     )
-    trainer.remove_callback(NotebookProgressCallback)
-    trainer.remove_callback(ProgressCallback)
-    trainer.add_callback(QuietProgressCallback)
-    with measure(profile.device) as cost:
-        trainer.train()
-    trainer.model.eval()
-    return TrainResult(history=list(trainer.state.log_history), cost=cost, trainer=trainer)
+    return run_measured(trainer, profile.device)
 
 
 @torch.no_grad()

@@ -118,12 +118,17 @@ def train(
         callbacks=list(callbacks),
         **trainer_kwargs,
     )
+    return run_measured(trainer, profile.device)
+
+
+def run_measured(trainer: Trainer, device: str) -> TrainResult:
+    """Run any HF/TRL trainer with one quiet progress bar and return its history, time, tokens and peak memory."""
     # One progress bar, no per-step log dump: notebooks show the returned history as a plot instead.
     trainer.remove_callback(NotebookProgressCallback)
     trainer.remove_callback(ProgressCallback)
     trainer.add_callback(QuietProgressCallback)
-    with measure(profile.device) as cost:
+    with measure(device) as cost:
         trainer.train()
-    cost.tokens = int(trainer.state.num_input_tokens_seen)
-    model.eval()
+    cost.tokens = int(trainer.state.num_input_tokens_seen)  # 0 unless the trainer counts input tokens
+    trainer.model.eval()
     return TrainResult(history=list(trainer.state.log_history), cost=cost, trainer=trainer)

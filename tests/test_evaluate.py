@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import pytest
-import torch
 
 from ftkit.evaluate import contains_answer, exact_match, generate_answers, probe_accuracy, text_loss, token_f1, user_prompt
 
