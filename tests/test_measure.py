@@ -12,9 +12,9 @@ from ftkit.measure import measure
 def test_measure_sees_time_and_a_temporary_allocation():
     with measure("cpu") as cost:
         block = np.ones(200 * 2**20 // 8)  # 200 MiB, touched so it is resident
-        time.sleep(0.1)
+        time.sleep(0.5)  # several sampling intervals: a sampler thread on a busy 2-core machine can miss a short hold
         del block
-    assert cost.seconds >= 0.1
+    assert cost.seconds >= 0.5
     assert 150 < cost.peak_memory_mib < 400
 
 
