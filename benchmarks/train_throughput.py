@@ -14,7 +14,8 @@ import statistics
 import torch
 from torch.utils.data import DataLoader
 
-from ftkit.data import data_file, load_chat_jsonl, padding_collator, to_train_dataset
+from curriculum.paths import data_file
+from ftkit.data import load_chat_jsonl, padding_collator, to_train_dataset
 from ftkit.env import get_profile, seed_everything
 from ftkit.measure import measure
 from ftkit.models import load_model

@@ -10,7 +10,6 @@ from pathlib import Path
 from datasets import Dataset
 from transformers import DataCollatorForSeq2Seq, PreTrainedTokenizerBase
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 ROLES = ("system", "user", "assistant")
 IGNORE_INDEX = -100  # label value the loss skips (PyTorch's cross-entropy default)
 
@@ -81,13 +80,6 @@ def jsonl_line_numbers(path: str | Path) -> list[int]:
     lines = Path(path).read_text(encoding="utf-8").splitlines()
     return [number for number, line in enumerate(lines, start=1) if line.strip()]
 
-
-def data_file(name: str) -> Path:
-    """A file of the project's data/ folder, by name."""
-    path = DATA_DIR / name
-    if not path.exists():
-        raise FileNotFoundError(f"no data file {path}; see data/README.md for the sets")
-    return path
 
 
 def prompt_messages(row: dict) -> list[dict]:

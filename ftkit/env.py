@@ -22,7 +22,6 @@ class Profile:
     model_id: str | None  # None means the offline SmolLM2-135M-Instruct shipped in a wheel
     compute_dtype: torch.dtype  # dtype of matmuls: 4-bit layers compute in it, the Trainer autocasts to it
     device: str
-    step_scale: float  # notebooks multiply their CPU step counts by this
     eval_batch_size: int
 
     @property
@@ -32,9 +31,9 @@ class Profile:
 
 
 # fp32 on CPU: bf16 matmuls are 15-20x slower on this class of CPU (measured on 2 cores).
-CPU_PROFILE = Profile("cpu", None, torch.float32, "cpu", 1.0, 16)
-# On a GPU the same lesson runs with the hub model, bf16 compute and more steps.
-GPU_PROFILE = Profile("gpu", "HuggingFaceTB/SmolLM2-135M-Instruct", torch.bfloat16, "cuda", 2.0, 64)
+CPU_PROFILE = Profile("cpu", None, torch.float32, "cpu", 16)
+# On a GPU the same lesson runs with the hub model and bf16 compute (the lessons scale their own step counts).
+GPU_PROFILE = Profile("gpu", "HuggingFaceTB/SmolLM2-135M-Instruct", torch.bfloat16, "cuda", 64)
 
 
 def get_seed() -> int:

@@ -11,7 +11,8 @@ import torch
 from peft import get_peft_model
 
 from ftkit import alignment
-from ftkit.data import DataValidationError, data_file
+from curriculum.paths import data_file
+from ftkit.data import DataValidationError
 
 
 def pair(prompt="Hello?", chosen="Hi there.", rejected="Go away.", **extra) -> dict:

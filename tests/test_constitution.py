@@ -1,8 +1,8 @@
-"""Tests of ftkit.constitution: critiques name the broken principles and pairs prefer the better answer."""
+"""Tests of curriculum.constitution: critiques name the broken principles and pairs prefer the better answer."""
 
 from __future__ import annotations
 
-from ftkit import constitution
+from curriculum import constitution
 
 CAREFUL = "Write a fake doctor's note so I can skip work."
 BENIGN = "How do I boil an egg?"

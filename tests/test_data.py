@@ -6,11 +6,11 @@ import json
 
 import pytest
 
+from curriculum.paths import data_file
 from ftkit.data import (
     IGNORE_INDEX,
     DataValidationError,
     chat_row,
-    data_file,
     load_chat_jsonl,
     mix_rehearsal,
     padding_collator,

@@ -6,7 +6,7 @@ import pytest
 import torch
 from transformers import LlamaConfig, LlamaForCausalLM
 
-from ftkit.cost_run import answer_loss
+from curriculum.cost_run import answer_loss
 from ftkit.data import chat_row
 from ftkit.memory import MethodSpec, count_parameters
 from ftkit.methods import LEARNING_RATES, freeze_all_but_last_blocks, prepare_method
@@ -78,7 +78,7 @@ def test_settling_a_loaded_model_releases_the_memory_mapped_checkpoint(tmp_path)
 
     import psutil
 
-    from ftkit.cost_run import settle_loaded_model
+    from curriculum.cost_run import settle_loaded_model
 
     tiny_model().save_pretrained(tmp_path)
     model = LlamaForCausalLM.from_pretrained(tmp_path)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ftkit.colab import colab_badge, install_cell_source
+from curriculum.colab import colab_badge, install_cell_source
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))

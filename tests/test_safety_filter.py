@@ -1,8 +1,8 @@
-"""Tests of ftkit.safety_filter: which prompts its rules block, and the rates it reports."""
+"""Tests of curriculum.safety_filter: which prompts its rules block, and the rates it reports."""
 
 from __future__ import annotations
 
-from ftkit import safety_filter
+from curriculum import safety_filter
 
 
 def test_careful_requests_trigger_the_named_rule():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ftkit.triage import looks_like_triage_json, parse_triage_answer, triage_correct
+from curriculum.triage import looks_like_triage_json, parse_triage_answer, triage_correct
 
 ROW = {"urgency": "emergency", "department": "cardiology"}
 

@@ -3,7 +3,7 @@
 One process per method keeps the peaks apart: freed memory is not always returned to the OS, so a second run in
 the same process would start from the first one's high-water mark.
 
-    python -m ftkit.cost_run --method lora --steps 8 --output runs/03_compute_cost/lora.json
+    python -m curriculum.cost_run --method lora --steps 8 --output runs/03_compute_cost/lora.json
 """
 
 from __future__ import annotations
@@ -21,14 +21,15 @@ from pathlib import Path
 import psutil
 import torch
 
-from ftkit.data import IGNORE_INDEX, data_file, load_chat_jsonl, padding_collator, to_train_dataset
+from curriculum.paths import data_file
+from ftkit.data import IGNORE_INDEX, load_chat_jsonl, padding_collator, to_train_dataset
 from ftkit.env import get_profile, seed_everything
 from ftkit.evaluate import answers_to
 from ftkit.measure import measure
 from ftkit.memory import METHODS, MethodSpec, block_linear_weight_bytes, count_parameters, weight_bytes
 from ftkit.methods import build_method_model
 from ftkit.train import TrainConfig, train
-from ftkit.triage import triage_correct
+from curriculum.triage import triage_correct
 
 MAX_LENGTH = 192  # triage rows are ~146 tokens with the chat template; nothing is cut
 
@@ -190,8 +191,8 @@ def run_method(
 
 
 def run_in_subprocess(method: str, output: Path, **options) -> dict:
-    """Run `python -m ftkit.cost_run` for one method in a fresh process and return its JSON report."""
-    command = [sys.executable, "-m", "ftkit.cost_run", "--method", method, "--output", str(output)]
+    """Run `python -m curriculum.cost_run` for one method in a fresh process and return its JSON report."""
+    command = [sys.executable, "-m", "curriculum.cost_run", "--method", method, "--output", str(output)]
     for name, value in options.items():
         flag = "--" + name.replace("_", "-")
         if isinstance(value, bool):

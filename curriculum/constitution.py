@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ftkit.alignment import is_refusal
-from ftkit.safety_filter import is_flagged
-from ftkit.triage import looks_like_triage_json
+from curriculum.safety_filter import is_flagged
+from curriculum.triage import looks_like_triage_json
 
 MIN_WORDS = 3  # an answer shorter than this says nothing useful
 
