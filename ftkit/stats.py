@@ -1,0 +1,158 @@
+"""Intervals for what the notebooks measure: Wilson for one rate, bootstrap over items for means and paired differences."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from statistics import NormalDist
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# The standard's default: 95% intervals, and enough resamples that the 2.5% and 97.5% percentiles are stable to
+# about a hundredth of the interval's width.
+DEFAULT_CONFIDENCE = 0.95
+DEFAULT_RESAMPLES = 2000
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A measured value with its interval and the number of items behind it; `kind` names how the interval was made."""
+
+    point: float
+    low: float
+    high: float
+    n: int
+    kind: str = ""
+
+    def format(self, digits: int = 2) -> str:
+        """`0.71 [0.58, 0.82] n=38`, rounded to `digits` decimals (two: what a few dozen items support)."""
+        point, low, high = (_rounded(value, digits) for value in (self.point, self.low, self.high))
+        return f"{point} [{low}, {high}] n={self.n}"
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+def _rounded(value: float, digits: int) -> str:
+    """`value` to `digits` decimals, without the minus sign of a value that rounds to zero ("-0.00")."""
+    text = f"{value:.{digits}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+def _z_for(confidence: float) -> float:
+    """The two-sided standard-normal quantile for a confidence level (1.96 for 0.95)."""
+    if not 0.0 < confidence < 1.0:
+        raise ValueError(f"confidence must lie strictly between 0 and 1, got {confidence}")
+    return NormalDist().inv_cdf(0.5 + confidence / 2)
+
+
+def wilson_interval(successes: int, n: int, confidence: float = DEFAULT_CONFIDENCE) -> tuple[float, float]:
+    """Wilson score interval for the rate successes/n; exact 0 and 1 at the edges (k=0, k=n)."""
+    if isinstance(successes, bool) or isinstance(n, bool) or int(successes) != successes or int(n) != n:
+        raise TypeError(f"successes and n must be whole numbers, got successes={successes!r}, n={n!r}")
+    successes, n = int(successes), int(n)
+    if n <= 0:
+        raise ValueError(f"a rate needs at least one item, got n={n}")
+    if not 0 <= successes <= n:
+        raise ValueError(f"successes must lie in [0, n], got successes={successes}, n={n}")
+    z = _z_for(confidence)
+    p = successes / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half_width = z / denominator * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    # At k=0 (k=n) the bound is 0 (1) in exact arithmetic; floating point leaves a 1e-17 residue otherwise.
+    low = 0.0 if successes == 0 else max(0.0, centre - half_width)
+    high = 1.0 if successes == n else min(1.0, centre + half_width)
+    return low, high
+
+
+def rate_from_counts(successes: int, n: int, confidence: float = DEFAULT_CONFIDENCE) -> Estimate:
+    """The rate successes/n with its Wilson interval."""
+    low, high = wilson_interval(successes, n, confidence)
+    return Estimate(point=int(successes) / int(n), low=low, high=high, n=int(n), kind="wilson")
+
+
+def rate(outcomes: Sequence[bool | int], confidence: float = DEFAULT_CONFIDENCE) -> Estimate:
+    """The share of true outcomes (one 0/1 or bool per item) with its Wilson interval."""
+    values = np.asarray(outcomes)
+    if values.ndim != 1:
+        raise ValueError(f"outcomes must be one value per item (1-D), got shape {values.shape}")
+    if values.size and not np.isin(values, (0, 1)).all():
+        bad = int(np.flatnonzero(~np.isin(values, (0, 1)))[0])
+        raise ValueError(f"outcomes must be 0/1 or bool; item {bad} is {values[bad].item()!r}")
+    return rate_from_counts(int(values.sum()), int(values.size), confidence)
+
+
+def _per_item(values: Sequence[float], what: str) -> np.ndarray:
+    """Per-item values as a 1-D float array; rejects empty, nested and non-finite input."""
+    array = np.asarray(values, dtype=float)
+    if array.ndim != 1:
+        raise ValueError(f"{what} must be one value per item (1-D), got shape {array.shape}")
+    if array.size == 0:
+        raise ValueError(f"{what} has no items")
+    if not np.isfinite(array).all():
+        bad = int(np.flatnonzero(~np.isfinite(array))[0])
+        raise ValueError(f"{what}: item {bad} is {array[bad]} (not finite)")
+    return array
+
+
+def _bootstrap_means(values: np.ndarray, resamples: int, seed: int) -> np.ndarray:
+    """Means of `resamples` resamples of the items, drawn with replacement as one index matrix."""
+    if resamples < 1:
+        raise ValueError(f"resamples must be at least 1, got {resamples}")
+    rng = np.random.default_rng(seed)
+    indices = rng.integers(0, values.size, size=(resamples, values.size))
+    return values[indices].mean(axis=1)
+
+
+def _percentile_interval(means: np.ndarray, confidence: float) -> tuple[float, float]:
+    """The central `confidence` share of the bootstrap means."""
+    _z_for(confidence)  # validates the level
+    tail = (1 - confidence) / 2
+    low, high = np.quantile(means, [tail, 1 - tail])
+    return float(low), float(high)
+
+
+def bootstrap_mean(
+    values: Sequence[float],
+    resamples: int = DEFAULT_RESAMPLES,
+    confidence: float = DEFAULT_CONFIDENCE,
+    seed: int = 0,
+) -> Estimate:
+    """Mean of per-item values (scores, losses) with a percentile bootstrap interval over items."""
+    array = _per_item(values, "values")
+    low, high = _percentile_interval(_bootstrap_means(array, resamples, seed), confidence)
+    return Estimate(point=float(array.mean()), low=low, high=high, n=int(array.size), kind="bootstrap")
+
+
+def paired_bootstrap_difference(
+    a: Sequence[float],
+    b: Sequence[float],
+    resamples: int = DEFAULT_RESAMPLES,
+    confidence: float = DEFAULT_CONFIDENCE,
+    seed: int = 0,
+) -> Estimate:
+    """mean(a) - mean(b) for two models scored on the same items, with a paired percentile bootstrap over items."""
+    first, second = _per_item(a, "a"), _per_item(b, "b")
+    if first.size != second.size:
+        raise ValueError(f"paired scores need the same items: a has {first.size} values, b has {second.size}")
+    # Resampling the per-item differences keeps each item's pair together: item difficulty cancels out.
+    differences = first - second
+    low, high = _percentile_interval(_bootstrap_means(differences, resamples, seed), confidence)
+    return Estimate(point=float(differences.mean()), low=low, high=high, n=int(differences.size), kind="paired bootstrap")
+
+
+def estimates_table(estimates: Mapping[str, Estimate], digits: int = 2) -> pd.DataFrame:
+    """One row per named Estimate: point, low, high, n and the formatted `0.71 [0.58, 0.82] n=38`."""
+    import pandas as pd  # deferred: only tables need pandas
+
+    rows = {
+        name: {"point": e.point, "low": e.low, "high": e.high, "n": e.n, "formatted": e.format(digits)}
+        for name, e in estimates.items()
+    }
+    return pd.DataFrame.from_dict(rows, orient="index", columns=["point", "low", "high", "n", "formatted"])
