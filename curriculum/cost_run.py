@@ -22,36 +22,24 @@ import psutil
 import torch
 
 from curriculum.paths import data_file
-from ftkit.data import IGNORE_INDEX, load_chat_jsonl, padding_collator, to_train_dataset
+from ftkit.data import load_chat_jsonl, prompt_messages, reference_answer, to_train_dataset
 from ftkit.env import get_profile, seed_everything
 from ftkit.evaluate import answers_to
 from ftkit.measure import measure
 from ftkit.memory import METHODS, MethodSpec, block_linear_weight_bytes, count_parameters, weight_bytes
 from ftkit.methods import build_method_model
+from ftkit.scoring import answer_logprobs, mean_token_loss
 from ftkit.train import TrainConfig, train
 from curriculum.triage import triage_correct
 
 MAX_LENGTH = 192  # triage rows are ~146 tokens with the chat template; nothing is cut
 
 
-@torch.no_grad()
 def answer_loss(model, tokenizer, rows: list[dict], batch_size: int = 8) -> float:
     """Mean cross-entropy per answer token on chat rows (the prompt is masked, as in training)."""
-    was_training = model.training
-    model.eval()
-    dataset = to_train_dataset(rows, tokenizer, MAX_LENGTH)
-    collate = padding_collator(tokenizer)
-    total, tokens = 0.0, 0
-    try:
-        for start in range(0, len(dataset), batch_size):
-            batch = collate([dataset[i] for i in range(start, min(start + batch_size, len(dataset)))])
-            batch = {name: value.to(model.device) for name, value in batch.items()}
-            count = int((batch["labels"][:, 1:] != IGNORE_INDEX).sum())  # the model shifts labels by one
-            total += model(**batch).loss.item() * count
-            tokens += count
-    finally:
-        model.train(was_training)
-    return total / max(tokens, 1)
+    scores = answer_logprobs(model, tokenizer, [prompt_messages(row) for row in rows], [reference_answer(row) for row in rows],
+                             batch_size=batch_size, max_length=MAX_LENGTH)
+    return mean_token_loss(scores)
 
 
 def current_memory_bytes(device: str) -> int:
@@ -144,11 +132,12 @@ def run_method(
     config = TrainConfig(
         max_steps=steps,
         learning_rate=built.learning_rate,
-        batch_size=batch_size,
+        per_device_train_batch_size=batch_size,
         output_dir=str(output_dir / method_name),
-        extra={"report_to": []},  # one process per method: no TensorBoard writer to start and flush
+        report_to="none",  # one process per method: no TensorBoard writer to start and flush
+        profile=profile.name,
     )
-    result = train(model, tokenizer, train_set, config=config, profile=profile)
+    result = train(model, tokenizer, train_set, config=config)
     losses = [loss for _, loss in result.train_losses]
     # The Trainer's sampler is seeded, so a fresh dataloader replays the training batches in the same order.
     padded = [batch["input_ids"].shape[1] for batch in islice(result.trainer.get_train_dataloader(), steps)]

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
-from ftkit.evaluate import answers_to
+from ftkit.data import prompt_messages
+from ftkit.scoring import generate
+
 
 def parse_triage_answer(answer: str) -> dict | None:
     """The first flat JSON object in an answer that parses, or None when there is none."""
@@ -51,7 +53,9 @@ def triage_accuracy(
 ) -> TriageResult:
     """Greedy answers to triage notes, scored on urgency and department."""
     # The JSON answer is ~15 tokens; 32 leaves room for a preamble without paying for long rambles.
-    answers = answers_to(model, tokenizer, rows, max_new_tokens=32, batch_size=batch_size, description="triage")
+    answers = generate(
+        model, tokenizer, [prompt_messages(row) for row in rows], max_new_tokens=32, batch_size=batch_size, description="triage"
+    )
     correct = [triage_correct(answer, row) for answer, row in zip(answers, rows)]
     json_rate = sum(looks_like_triage_json(answer) for answer in answers) / max(len(answers), 1)
     return TriageResult(sum(correct) / max(len(correct), 1), json_rate, answers)

@@ -21,9 +21,10 @@ from datasets import Dataset
 from peft import LoraConfig
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
-from ftkit.data import DataValidationError, jsonl_line_numbers, read_jsonl, tokenize_chat
-from ftkit.env import Profile, get_profile, get_seed
-from ftkit.evaluate import generate_answers
+from ftkit.chat import validate_preference_row, with_system
+from ftkit.data import jsonl_line_numbers, read_jsonl
+from ftkit.env import Profile, get_profile, get_seed, precision_arguments
+from ftkit.scoring import answer_logprobs, eval_mode, generate
 from ftkit.train import TrainResult, run_measured
 
 # Phrases of declining or redirecting, matched case-insensitively anywhere in the answer. Apostrophes are
@@ -40,7 +41,6 @@ REFUSAL_PATTERNS = (
     r"\bi (?:don't|do not) have (?:the ability|access to|personal information)",
 )
 _REFUSAL = re.compile("|".join(f"(?:{pattern})" for pattern in REFUSAL_PATTERNS), re.IGNORECASE)
-PREFERENCE_FIELDS = ("prompt", "chosen", "rejected")
 
 
 def is_refusal(answer: str) -> bool:
@@ -61,39 +61,6 @@ def over_refusal_rate(answers: Sequence[str]) -> float:
 # ---------------------------------------------------------------- preference data
 
 
-def _turns_text(value: object, path: Path, line: int, field: str, role: str) -> str:
-    """The text of a conversational field (a list of {role, content}) or a plain string; raises on anything else."""
-    if isinstance(value, str):
-        return value
-    if not isinstance(value, list) or not value:
-        raise DataValidationError(path, line, field, "must be a non-empty list of {role, content} turns or a string")
-    for index, turn in enumerate(value):
-        if not isinstance(turn, dict) or not isinstance(turn.get("content"), str):
-            raise DataValidationError(path, line, f"{field}[{index}]", "must be an object with a string 'content'")
-    if value[-1].get("role") != role:
-        raise DataValidationError(path, line, f"{field}[{len(value) - 1}].role", f"must be {role!r}, got {value[-1].get('role')!r}")
-    return "\n".join(turn["content"] for turn in value)
-
-
-def validate_preference_row(row: dict, path: str | Path, line: int) -> dict:
-    """Check one pair: prompt, chosen and rejected present and non-empty, and chosen differs from rejected."""
-    path = Path(path)
-    for field in PREFERENCE_FIELDS:
-        if field not in row:
-            raise DataValidationError(path, line, field, "is missing")
-    prompt = _turns_text(row["prompt"], path, line, "prompt", "user")
-    if not prompt.strip():
-        raise DataValidationError(path, line, "prompt", "is empty")
-    chosen = _turns_text(row["chosen"], path, line, "chosen", "assistant")
-    rejected = _turns_text(row["rejected"], path, line, "rejected", "assistant")
-    for field, text in (("chosen", chosen), ("rejected", rejected)):
-        if not text.strip():
-            raise DataValidationError(path, line, field, "is empty")
-    if chosen.strip() == rejected.strip():
-        raise DataValidationError(path, line, "rejected", "is identical to 'chosen'; a pair must prefer one answer over another")
-    return row
-
-
 def load_preferences(path: str | Path) -> list[dict]:
     """Validated preference rows of a JSONL file (TRL conversational format plus optional `kind`, `category`)."""
     rows = read_jsonl(path)
@@ -103,8 +70,12 @@ def load_preferences(path: str | Path) -> list[dict]:
 
 
 def to_preference_dataset(rows: Sequence[dict]) -> Dataset:
-    """A datasets.Dataset with only TRL's prompt/chosen/rejected columns."""
-    return Dataset.from_list([{field: row[field] for field in PREFERENCE_FIELDS} for row in rows])
+    """A datasets.Dataset with only TRL's prompt/chosen/rejected columns, prompts opened by the one short system line."""
+    # TRL renders the prompt with the chat template; without a system message it would add the ~20-token default
+    # and train on prompts other than the ones every measure scores.
+    return Dataset.from_list(
+        [{"prompt": with_system(row["prompt"]), "chosen": row["chosen"], "rejected": row["rejected"]} for row in rows]
+    )
 
 
 def chosen_chat_rows(rows: Sequence[dict]) -> list[dict]:
@@ -151,7 +122,7 @@ def measure_behaviour(
 ) -> Behaviour:
     """Greedy answers to the held-out careful and benign prompts, scored with `is_refusal`."""
     careful, benign = prompts_of(rows, "careful"), prompts_of(rows, "benign")
-    answers = generate_answers(model, tokenizer, careful + benign, max_new_tokens, batch_size, "behaviour")
+    answers = generate(model, tokenizer, careful + benign, max_new_tokens, batch_size, "behaviour")  # one call: one set
     careful_answers, benign_answers = answers[: len(careful)], answers[len(careful) :]
     return Behaviour(refusal_rate(careful_answers), over_refusal_rate(benign_answers), careful_answers, benign_answers)
 
@@ -159,36 +130,16 @@ def measure_behaviour(
 # ---------------------------------------------------------------- implicit reward
 
 
-@torch.no_grad()
 def completion_logprobs(
     model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, prompts: Sequence[list[dict]], completions: Sequence[list[dict]],
-    batch_size: int = 8, max_length: int = 128,
+    batch_size: int = 8, max_length: int = 128, shared_prompt: bool = False,
 ) -> torch.Tensor:
-    """Summed log-probability of each completion given its prompt (chat template; prompt tokens excluded)."""
-    was_training = model.training
-    model.eval()
-    encoded = [tokenize_chat(list(p) + list(c), tokenizer, max_length) for p, c in zip(prompts, completions)]
-    totals = []
-    try:
-        for start in range(0, len(encoded), batch_size):
-            batch = encoded[start : start + batch_size]
-            width = max(len(row["input_ids"]) for row in batch)
-            ids = torch.full((len(batch), width), tokenizer.pad_token_id, dtype=torch.long)
-            mask = torch.zeros((len(batch), width), dtype=torch.long)
-            labels = torch.full((len(batch), width), -100, dtype=torch.long)
-            for index, row in enumerate(batch):  # right padding: positions stay those of the unpadded sequence
-                n = len(row["input_ids"])
-                ids[index, :n], mask[index, :n], labels[index, :n] = (
-                    torch.tensor(row["input_ids"]), 1, torch.tensor(row["labels"]),
-                )
-            device = next(model.parameters()).device
-            logits = model(input_ids=ids.to(device), attention_mask=mask.to(device)).logits[:, :-1].float()
-            targets = labels[:, 1:].to(device)
-            token_logps = torch.log_softmax(logits, dim=-1).gather(-1, targets.clamp(min=0).unsqueeze(-1)).squeeze(-1)
-            totals.append((token_logps * (targets != -100)).sum(dim=1).cpu())
-    finally:
-        model.train(was_training)
-    return torch.cat(totals)
+    """Summed log-probability of each completion's final answer given its prompt (and earlier completion turns)."""
+    scores = answer_logprobs(
+        model, tokenizer, [[*prompt, *completion[:-1]] for prompt, completion in zip(prompts, completions)],
+        [completion[-1]["content"] for completion in completions], batch_size, shared_prompt, max_length,
+    )
+    return torch.tensor([score.logprob for score in scores])
 
 
 @dataclass
@@ -199,16 +150,6 @@ class PairLogprobs:
     rejected: torch.Tensor
 
 
-def _prompt_and_answer_ids(
-    tokenizer: PreTrainedTokenizerBase, prompt: list[dict], answers: Sequence[list[dict]], max_length: int
-) -> tuple[list[int], list[list[int]]]:
-    """Token ids of the prompt (with the generation prompt) and of each answer after it, as `tokenize_chat` splits them."""
-    encoded = [tokenize_chat(list(prompt) + list(answer), tokenizer, max_length) for answer in answers]
-    prompt_length = sum(label == -100 for label in encoded[0]["labels"])
-    return encoded[0]["input_ids"][:prompt_length], [row["input_ids"][prompt_length:] for row in encoded]
-
-
-@torch.no_grad()
 def shared_prompt_logprobs(
     model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, prompts: Sequence[list[dict]],
     chosen: Sequence[list[dict]], rejected: Sequence[list[dict]], batch_size: int = 8, max_length: int = 128,
@@ -216,48 +157,12 @@ def shared_prompt_logprobs(
     """Summed log-probs of both answers of each pair; the prompt runs once and both answers continue from its cache.
 
     The same numbers as two `completion_logprobs` calls (up to float rounding), for about two thirds of the compute:
-    the prompt is most of each sequence and the vocabulary projection runs on answer positions only.
+    the prompt is most of each sequence.
     """
-    was_training = model.training
-    model.eval()
-    device = next(model.parameters()).device
-    pairs = [_prompt_and_answer_ids(tokenizer, p, (c, r), max_length) for p, c, r in zip(prompts, chosen, rejected)]
-    totals = []
-    try:
-        for start in range(0, len(pairs), batch_size):
-            batch = pairs[start : start + batch_size]
-            # Prompts are left-padded so every prompt ends at the last column, where both answers continue.
-            prompt_width = max(len(prompt) for prompt, _ in batch)
-            prompt_ids = torch.full((len(batch), prompt_width), tokenizer.pad_token_id, dtype=torch.long)
-            prompt_mask = torch.zeros_like(prompt_ids)
-            for index, (prompt, _) in enumerate(batch):
-                prompt_ids[index, prompt_width - len(prompt) :], prompt_mask[index, prompt_width - len(prompt) :] = torch.tensor(prompt), 1
-            # Explicit positions: with left padding each row's first real token must still be position 0.
-            prompt_positions = (prompt_mask.cumsum(dim=1) - 1).clamp(min=0)
-            prompt_out = model(input_ids=prompt_ids.to(device), attention_mask=prompt_mask.to(device),
-                               position_ids=prompt_positions.to(device), use_cache=True, logits_to_keep=1)
-            cache = prompt_out.past_key_values
-            cache.batch_repeat_interleave(2)  # rows become [pair 0 chosen, pair 0 rejected, pair 1 chosen, ...]
-            answers = [answer for _, both in batch for answer in both]
-            answer_width = max(max(len(answer) for answer in answers), 1)
-            answer_ids = torch.full((len(answers), answer_width), tokenizer.pad_token_id, dtype=torch.long)
-            answer_mask = torch.zeros_like(answer_ids)
-            for index, answer in enumerate(answers):  # right padding: padded positions come after every real token
-                if answer:
-                    answer_ids[index, : len(answer)], answer_mask[index, : len(answer)] = torch.tensor(answer), 1
-            prompt_lengths = prompt_mask.sum(dim=1).repeat_interleave(2)
-            answer_positions = prompt_lengths.unsqueeze(1) + torch.arange(answer_width)
-            answer_out = model(input_ids=answer_ids.to(device), past_key_values=cache, use_cache=False,
-                               attention_mask=torch.cat([prompt_mask.repeat_interleave(2, dim=0), answer_mask], dim=1).to(device),
-                               position_ids=answer_positions.to(device))
-            # The prompt's last position predicts each answer's first token; answer position t predicts token t + 1.
-            logits = torch.cat([prompt_out.logits[:, -1:].repeat_interleave(2, dim=0), answer_out.logits[:, :-1]], dim=1).float()
-            answer_ids, answer_mask = answer_ids.to(device), answer_mask.to(device)
-            token_logps = torch.log_softmax(logits, dim=-1).gather(-1, answer_ids.unsqueeze(-1)).squeeze(-1)
-            totals.append((token_logps * answer_mask).sum(dim=1).cpu())
-    finally:
-        model.train(was_training)
-    both = torch.cat(totals)
+    # Rows alternate chosen 0, rejected 0, chosen 1, ...; the engine groups the rows that share a prompt.
+    completions = [completion for pair in zip(chosen, rejected) for completion in pair]
+    twice = [prompt for prompt in prompts for _ in range(2)]
+    both = completion_logprobs(model, tokenizer, twice, completions, batch_size, max_length, shared_prompt=True)
     return PairLogprobs(both[0::2], both[1::2])
 
 
@@ -332,8 +237,7 @@ def _pair_training_arguments(profile: Profile, batch_size: int, max_length: int)
         save_strategy="no",
         report_to=["tensorboard"],
         seed=get_seed(),
-        bf16=profile.compute_dtype == torch.bfloat16,
-        use_cpu=profile.device == "cpu",
+        **precision_arguments(profile),  # the one dtype rule of every run: bf16, fp16 with loss scaling, or fp32
         dataloader_num_workers=0,
         # TRL turns checkpointing on by default; on a CPU it makes each step many times slower. Transformers 5 calls it
         # activation checkpointing (gradient_checkpointing is its deprecated alias).
@@ -419,11 +323,13 @@ def load_reward_model(profile: Profile | None = None) -> PreTrainedModel:
     """The profile's model with a new scalar head (num_labels=1) instead of the language-model head."""
     from transformers import AutoModelForSequenceClassification
 
-    from ftkit.models import resolve_model_path
+    from ftkit.models import hub_revision, resolve_model_path
 
     profile = profile or get_profile()
+    revision = hub_revision(profile.model_id)
     model = AutoModelForSequenceClassification.from_pretrained(
-        resolve_model_path(profile.model_id), num_labels=1, dtype=torch.float32, use_safetensors=True
+        resolve_model_path(profile.model_id), num_labels=1, dtype=torch.float32, use_safetensors=True,
+        **({"revision": revision} if revision else {}),
     )
     return model.to(profile.device)
 
@@ -462,19 +368,15 @@ def train_reward_model(
     return run_measured(trainer, profile.device)
 
 
-@torch.no_grad()
 def reward_scores(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, conversations: Sequence[list[dict]], batch_size: int = 16) -> torch.Tensor:
-    """The scalar reward of each whole conversation (prompt and answer)."""
-    texts = [tokenizer.apply_chat_template(list(c), tokenize=False) for c in conversations]
-    padding_side = tokenizer.padding_side
-    tokenizer.padding_side = "right"  # the classification head reads the last non-pad token
-    scores = []
-    try:
+    """The scalar reward of each whole conversation (prompt and answer), rendered with the short system line."""
+    texts = [tokenizer.apply_chat_template(with_system(c), tokenize=False) for c in conversations]
+    scores = [torch.empty(0)]
+    # Right padding: the classification head reads each row's last non-pad token.
+    with eval_mode(model, tokenizer, padding_side="right"):
         for start in range(0, len(texts), batch_size):
             batch = tokenizer(texts[start : start + batch_size], return_tensors="pt", padding=True, add_special_tokens=False)
-            scores.append(model(**batch.to(next(model.parameters()).device)).logits[:, 0].float().cpu())
-    finally:
-        tokenizer.padding_side = padding_side
+            scores.append(model(**batch.to(model.device)).logits[:, 0].float().cpu())
     return torch.cat(scores)
 
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
-from ftkit.evaluate import generate_answers
 from ftkit.quality import jaccard, row_text, words
+from ftkit.scoring import generate
 
 # A small hand-written table for review language (WordNet is not shipped offline); each entry keeps the sentiment.
 SYNONYMS: dict[str, list[str]] = {
@@ -131,7 +131,7 @@ def paraphrase_rows(
         [{"role": "user", "content": f"Rewrite this product review in different words. Keep the opinion. Reply with the review only.\n\n{text}"}]
         for text in sources
     ]
-    outputs = generate_answers(model, tokenizer, requests, max_new_tokens=max_new_tokens, description="paraphrasing")
+    outputs = generate(model, tokenizer, requests, max_new_tokens=max_new_tokens, description="paraphrasing")
     report = ParaphraseReport(rows=[])
     for row, source, output in zip(rows, sources, outputs):
         candidate = output.strip().strip('"')

@@ -10,36 +10,10 @@ from pathlib import Path
 from datasets import Dataset
 from transformers import DataCollatorForSeq2Seq, PreTrainedTokenizerBase
 
-ROLES = ("system", "user", "assistant")
+
+from ftkit.chat import DataValidationError, validate_messages, with_system
+
 IGNORE_INDEX = -100  # label value the loss skips (PyTorch's cross-entropy default)
-
-
-class DataValidationError(ValueError):
-    """A dataset row is malformed; the message names the file, the line and the field."""
-
-    def __init__(self, path: str | Path, line: int, field: str, problem: str):
-        self.path, self.line, self.field, self.problem = str(path), line, field, problem
-        super().__init__(f"{path}:{line}: field '{field}': {problem}")
-
-
-def validate_messages(messages: object, path: str | Path, line: int) -> list[dict]:
-    """Check a chat: a non-empty list of {role, content} with known roles, non-empty text, ending on the assistant."""
-    if not isinstance(messages, list) or not messages:
-        raise DataValidationError(path, line, "messages", "must be a non-empty list of {role, content}")
-    for index, message in enumerate(messages):
-        where = f"messages[{index}]"
-        if not isinstance(message, dict):
-            raise DataValidationError(path, line, where, f"must be an object, got {type(message).__name__}")
-        role, content = message.get("role"), message.get("content")
-        if role not in ROLES:
-            raise DataValidationError(path, line, f"{where}.role", f"must be one of {ROLES}, got {role!r}")
-        if not isinstance(content, str):
-            raise DataValidationError(path, line, f"{where}.content", f"must be a string, got {type(content).__name__}")
-        if not content.strip():
-            raise DataValidationError(path, line, f"{where}.content", "is empty")
-    if messages[-1]["role"] != "assistant":
-        raise DataValidationError(path, line, f"messages[{len(messages) - 1}].role", "the last message must be the assistant's answer")
-    return messages
 
 
 def read_jsonl(path: str | Path, required: Sequence[str] = ()) -> list[dict]:
@@ -94,6 +68,7 @@ def reference_answer(row: dict) -> str:
 
 def tokenize_chat(messages: list[dict], tokenizer: PreTrainedTokenizerBase, max_length: int = 256) -> dict:
     """Token ids of a chat with labels only on the final assistant answer (the prompt is masked with -100)."""
+    messages = with_system(messages)  # the short system line, as every prompt the scoring engine renders
     prompt_ids = tokenizer.apply_chat_template(messages[:-1], add_generation_prompt=True, tokenize=True, return_dict=True)["input_ids"]
     full_ids = tokenizer.apply_chat_template(messages, tokenize=True, return_dict=True)["input_ids"]
     if full_ids[: len(prompt_ids)] != prompt_ids:

@@ -30,10 +30,44 @@ class Profile:
         return self.compute_dtype != torch.float32
 
 
-# fp32 on CPU: bf16 matmuls are 15-20x slower on this class of CPU (measured on 2 cores).
-CPU_PROFILE = Profile("cpu", None, torch.float32, "cpu", 16)
-# On a GPU the same lesson runs with the hub model and bf16 compute (the lessons scale their own step counts).
-GPU_PROFILE = Profile("gpu", "HuggingFaceTB/SmolLM2-135M-Instruct", torch.bfloat16, "cuda", 64)
+def compute_dtype_for(device_capability: tuple[int, int] | None) -> torch.dtype:
+    """The compute dtype for a CUDA compute capability, or for the CPU when None.
+
+    bf16 only where the GPU computes it natively (capability >= 8.0, Ampere on); older GPUs (a T4 is 7.5) emulate
+    bf16 slowly, so they get fp16, which needs loss scaling (the Trainer's fp16=True). The CPU gets fp32: bf16
+    matmuls are 15-20x slower on this class of CPU (measured on 2 cores).
+    """
+    if device_capability is None:
+        return torch.float32
+    return torch.bfloat16 if tuple(device_capability) >= (8, 0) else torch.float16
+
+
+def cuda_capability() -> tuple[int, int] | None:
+    """The compute capability of CUDA device 0, None without CUDA."""
+    return tuple(torch.cuda.get_device_capability(0)) if torch.cuda.is_available() else None
+
+
+def precision_arguments(profile: Profile) -> dict[str, bool]:
+    """The TrainingArguments precision flags of a profile: one rule for every Trainer (SFT, DPO, reward model).
+
+    Weights that train stay fp32 (the optimizer's master copy) and the Trainer autocasts to the compute dtype;
+    fp16=True also turns on the Trainer's dynamic loss scaling, which fp16's narrow range needs.
+    """
+    return {
+        "bf16": profile.compute_dtype == torch.bfloat16,
+        "fp16": profile.compute_dtype == torch.float16,
+        "use_cpu": profile.device == "cpu",
+    }
+
+
+CPU_PROFILE = Profile("cpu", None, compute_dtype_for(None), "cpu", 16)
+# The hub copy of the same model (pinned revision in ftkit.models) for the gpu profile's larger sections.
+GPU_MODEL_ID = "HuggingFaceTB/SmolLM2-135M-Instruct"
+
+
+def gpu_profile() -> Profile:
+    """The gpu profile with the compute dtype of this machine's GPU (the lessons scale their own step counts)."""
+    return Profile("gpu", GPU_MODEL_ID, compute_dtype_for(cuda_capability()), "cuda", 64)
 
 
 def get_seed() -> int:
@@ -48,12 +82,13 @@ def get_seed() -> int:
 def get_profile(name: str | None = None) -> Profile:
     """The profile named by the argument or FTKIT_PROFILE, else `gpu` with CUDA and `cpu` without."""
     name = name or os.environ.get(PROFILE_VARIABLE) or ("gpu" if torch.cuda.is_available() else "cpu")
-    profiles = {"cpu": CPU_PROFILE, "gpu": GPU_PROFILE}
-    if name not in profiles:
-        raise ValueError(f"{PROFILE_VARIABLE} must be one of {sorted(profiles)}, got {name!r}")
-    if name == "gpu" and not torch.cuda.is_available():
+    if name not in ("cpu", "gpu"):
+        raise ValueError(f"{PROFILE_VARIABLE} must be one of ['cpu', 'gpu'], got {name!r}")
+    if name == "cpu":
+        return CPU_PROFILE
+    if not torch.cuda.is_available():
         raise RuntimeError("the gpu profile needs CUDA; unset FTKIT_PROFILE or set it to cpu")
-    return profiles[name]
+    return gpu_profile()
 
 
 def seed_everything(seed: int | None = None) -> int:

@@ -9,11 +9,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import torch
-from tqdm.auto import tqdm
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 from ftkit.data import prompt_messages
+from ftkit.scoring import generate, mean_token_loss, text_logprobs
 
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
 
@@ -48,34 +47,8 @@ def contains_answer(prediction: str, accepted: Sequence[str]) -> bool:
     return any(f" {normalize_text(answer)} " in text for answer in accepted)
 
 
-@torch.no_grad()
-def generate_answers(
-    model: PreTrainedModel,
-    tokenizer: PreTrainedTokenizerBase,
-    conversations: Sequence[list[dict]],
-    max_new_tokens: int = 48,
-    batch_size: int = 16,
-    description: str = "generating",
-) -> list[str]:
-    """Greedy answers to chat prompts, in batches with left padding, with a progress bar."""
-    was_training, padding_side = model.training, tokenizer.padding_side
-    model.eval()
-    tokenizer.padding_side = "left"  # generation continues from the right edge of every row
-    answers: list[str] = []
-    try:
-        for start in tqdm(range(0, len(conversations), batch_size), desc=description, leave=False):
-            batch = conversations[start : start + batch_size]
-            texts = [tokenizer.apply_chat_template(c, add_generation_prompt=True, tokenize=False) for c in batch]
-            inputs = tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False).to(model.device)
-            output = model.generate(
-                **inputs, max_new_tokens=max_new_tokens, do_sample=False, pad_token_id=tokenizer.pad_token_id
-            )
-            new_tokens = output[:, inputs["input_ids"].shape[1] :]
-            answers += [text.strip() for text in tokenizer.batch_decode(new_tokens, skip_special_tokens=True)]
-    finally:
-        tokenizer.padding_side = padding_side
-        model.train(was_training)
-    return answers
+# The name notebooks call: the engine's one batched greedy generation.
+generate_answers = generate
 
 
 def user_prompt(question: str) -> list[dict]:
@@ -100,37 +73,18 @@ def probe_accuracy(
     batch_size: int = 16,
 ) -> ProbeResult:
     """Share of probe questions whose greedy answer contains an accepted answer (rows: question, answers)."""
-    answers = generate_answers(
+    answers = generate(
         model, tokenizer, [user_prompt(row["question"]) for row in probe_rows], max_new_tokens, batch_size, "general probe"
     )
     correct = [contains_answer(answer, row["answers"]) for answer, row in zip(answers, probe_rows)]
     return ProbeResult(sum(correct) / max(len(correct), 1), answers, correct)
 
 
-@torch.no_grad()
 def text_loss(
     model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, texts: Sequence[str], batch_size: int = 8, max_length: int = 256
 ) -> float:
     """Mean next-token cross-entropy per token over plain texts (padding excluded)."""
-    was_training, padding_side = model.training, tokenizer.padding_side
-    model.eval()
-    tokenizer.padding_side = "right"
-    total_loss, total_tokens = 0.0, 0
-    try:
-        for start in range(0, len(texts), batch_size):
-            batch = tokenizer(
-                list(texts[start : start + batch_size]), return_tensors="pt", padding=True, truncation=True, max_length=max_length
-            ).to(model.device)
-            logits = model(**batch).logits[:, :-1].float()
-            targets = batch["input_ids"][:, 1:]
-            mask = batch["attention_mask"][:, 1:].bool()
-            losses = torch.nn.functional.cross_entropy(logits.transpose(1, 2), targets, reduction="none")
-            total_loss += losses[mask].sum().item()
-            total_tokens += int(mask.sum())
-    finally:
-        tokenizer.padding_side = padding_side
-        model.train(was_training)
-    return total_loss / max(total_tokens, 1)
+    return mean_token_loss(text_logprobs(model, tokenizer, texts, batch_size, max_length))
 
 
 def perplexity(loss: float) -> float:
@@ -140,4 +94,4 @@ def perplexity(loss: float) -> float:
 
 def answers_to(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, rows: Sequence[dict], **kwargs) -> list[str]:
     """Greedy answers to the prompts of chat rows (everything before their final assistant turn)."""
-    return generate_answers(model, tokenizer, [prompt_messages(row) for row in rows], **kwargs)
+    return generate(model, tokenizer, [prompt_messages(row) for row in rows], **kwargs)

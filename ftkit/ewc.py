@@ -20,6 +20,7 @@ from tqdm.auto import tqdm
 from transformers import PreTrainedModel, PreTrainedTokenizerBase, Trainer, TrainerCallback
 
 from ftkit.data import padding_collator
+from ftkit.scoring import eval_mode
 
 
 @dataclass
@@ -67,20 +68,19 @@ def diagonal_fisher(
         raise ValueError("the Fisher needs at least one example")
     collate = padding_collator(tokenizer)
     fisher = {name: torch.zeros_like(p, dtype=torch.float32) for name, p in parameters.items()}
-    was_training = model.training
-    model.eval()  # no dropout: the Fisher of the model as it will be anchored
-    try:
-        for index in tqdm(range(count), desc="Fisher", leave=False):
-            batch = collate([dataset[index]])
-            batch = {key: value.to(model.device) for key, value in batch.items()}
+    # Eval mode (no dropout: the Fisher of the model as it will be anchored), with gradients.
+    with eval_mode(model, gradients=True):
+        try:
+            for index in tqdm(range(count), desc="Fisher", leave=False):
+                batch = collate([dataset[index]])
+                batch = {key: value.to(model.device) for key, value in batch.items()}
+                model.zero_grad(set_to_none=True)
+                model(**batch).loss.backward()
+                for name, p in parameters.items():
+                    if p.grad is not None:
+                        fisher[name] += p.grad.detach().float() ** 2
+        finally:
             model.zero_grad(set_to_none=True)
-            model(**batch).loss.backward()
-            for name, p in parameters.items():
-                if p.grad is not None:
-                    fisher[name] += p.grad.detach().float() ** 2
-    finally:
-        model.zero_grad(set_to_none=True)
-        model.train(was_training)
     fisher = {name: f / count for name, f in fisher.items()}
     anchor = {name: p.detach().clone() for name, p in parameters.items()}
     return FisherEstimate(fisher, anchor, count)

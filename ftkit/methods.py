@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import torch
 from peft import (
     IA3Config,
     LoraConfig,
@@ -93,8 +94,20 @@ class MethodModel:
     learning_rate: float
 
 
+def weight_dtype(method: MethodSpec, profile: Profile) -> torch.dtype:
+    """The dtype to load the weights in: the compute dtype where the base stays frozen (adapters), fp32 where it trains.
+
+    A frozen base needs no fp32 master copy, so on a GPU it is stored in the compute dtype (half the memory); weights
+    that train stay fp32 for the optimizer, and PEFT keeps an adapter's own weights in fp32. On the CPU the compute
+    dtype is fp32 anyway.
+    """
+    return profile.compute_dtype if method.is_adapter else torch.float32
+
+
 def build_method_model(method: MethodSpec, model_id: str | None = None, profile: Profile | None = None) -> MethodModel:
     """Load the model (in nf4 for QLoRA) and prepare it for `method`."""
     profile = profile or get_profile()
-    model, tokenizer = load_model(model_id, profile=profile, load_in_4bit=method.name == "qlora")
+    model, tokenizer = load_model(
+        model_id, profile=profile, load_in_4bit=method.name == "qlora", dtype=weight_dtype(method, profile)
+    )
     return MethodModel(method, prepare_method(model, method), tokenizer, LEARNING_RATES[method.name])

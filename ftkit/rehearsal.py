@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 from ftkit.data import chat_row
-from ftkit.evaluate import generate_answers, user_prompt
+from ftkit.evaluate import user_prompt
+from ftkit.scoring import generate
 
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 
@@ -47,7 +48,7 @@ def self_generated_replay(
     trimmed to its last complete sentence. Empty answers and cut answers without a complete sentence are dropped
     and counted.
     """
-    answers = generate_answers(model, tokenizer, [user_prompt(p) for p in prompts], max_new_tokens, batch_size, "replay answers")
+    answers = generate(model, tokenizer, [user_prompt(p) for p in prompts], max_new_tokens, batch_size, "replay answers")
     replay = ReplaySet(rows=[])
     for prompt, answer in zip(prompts, answers):
         if not answer:

@@ -11,6 +11,7 @@ import torch
 from peft import get_peft_model
 
 from ftkit import alignment
+from ftkit.chat import with_system
 from curriculum.paths import data_file
 from ftkit.data import DataValidationError
 
@@ -129,7 +130,7 @@ def test_empty_prompt_is_rejected_with_its_line(tmp_path):
     write_rows(path, [pair(prompt="   ")])
     with pytest.raises(DataValidationError, match="empty") as error:
         alignment.load_preferences(path)
-    assert (error.value.line, error.value.field) == (1, "prompt")
+    assert (error.value.line, error.value.field) == (1, "prompt[0].content")
 
 
 def test_line_numbers_count_blank_lines(tmp_path):
@@ -153,8 +154,9 @@ def test_chosen_chat_rows_keep_prompt_and_chosen_answer():
 
 def test_completion_logprobs_equal_a_manual_sum(tiny_model, tokenizer):
     prompt, completion = [{"role": "user", "content": "Hello?"}], [{"role": "assistant", "content": "Hi there."}]
-    prompt_ids = tokenizer.apply_chat_template(prompt, add_generation_prompt=True, tokenize=True, return_dict=True)["input_ids"]
-    full_ids = tokenizer.apply_chat_template(prompt + completion, tokenize=True, return_dict=True)["input_ids"][:-1]  # no final newline
+    # Rendered as the engine renders every chat: with the short system line.
+    prompt_ids = tokenizer.apply_chat_template(with_system(prompt), add_generation_prompt=True, tokenize=True, return_dict=True)["input_ids"]
+    full_ids = tokenizer.apply_chat_template(with_system(prompt + completion), tokenize=True, return_dict=True)["input_ids"][:-1]  # no final newline
     with torch.no_grad():
         logps = torch.log_softmax(tiny_model(torch.tensor([full_ids])).logits[0, :-1], dim=-1)
     expected = sum(logps[position - 1, full_ids[position]].item() for position in range(len(prompt_ids), len(full_ids)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+import torch
 
 from ftkit.evaluate import contains_answer, exact_match, generate_answers, probe_accuracy, text_loss, token_f1, user_prompt
 
@@ -38,7 +39,7 @@ def test_generation_is_greedy_and_batched_consistently(tiny_model, tokenizer):
 
 
 def test_probe_accuracy_counts_correct_answers(tiny_model, tokenizer, monkeypatch):
-    monkeypatch.setattr("ftkit.evaluate.generate_answers", lambda *a, **k: ["It is Paris.", "No idea."])
+    monkeypatch.setattr("ftkit.evaluate.generate", lambda *a, **k: ["It is Paris.", "No idea."])
     rows = [{"question": "Capital of France?", "answers": ["Paris"]}, {"question": "2+2?", "answers": ["4", "four"]}]
     result = probe_accuracy(tiny_model, tokenizer, rows)
     assert result.accuracy == 0.5 and result.correct == [True, False]
@@ -49,11 +50,12 @@ def test_text_loss_of_random_model_is_near_uniform_entropy(tiny_model, tokenizer
     assert abs(loss - math.log(len(tokenizer))) < 0.5  # an untrained model predicts roughly uniformly
 
 
-def test_text_loss_ignores_padding(tiny_model, tokenizer):
+def test_text_loss_is_the_per_token_mean_over_all_texts_with_padding_excluded(tiny_model, tokenizer):
     short, long = "Short text.", "A much longer text that forces the short one to be padded in the batch."
     batched = text_loss(tiny_model, tokenizer, [short, long], batch_size=2)
-    short_tokens, long_tokens = (len(tokenizer(t)["input_ids"]) - 1 for t in (short, long))
-    separate = (
-        text_loss(tiny_model, tokenizer, [short]) * short_tokens + text_loss(tiny_model, tokenizer, [long]) * long_tokens
-    ) / (short_tokens + long_tokens)
-    assert batched == pytest.approx(separate, rel=1e-4)
+    losses = []
+    for text in (short, long):  # one unpadded row at a time: cross-entropy of every token after the first
+        ids = torch.tensor([tokenizer(text)["input_ids"]])
+        with torch.no_grad():
+            losses.append(torch.nn.functional.cross_entropy(tiny_model(ids).logits[0, :-1], ids[0, 1:], reduction="none"))
+    assert batched == pytest.approx(float(torch.cat(losses).mean()), abs=1e-5)

@@ -107,7 +107,9 @@ def test_ewc_trainer_keeps_weights_closer_to_anchor_than_plain_training(tiny_mod
     drift = {}
     for ewc_lambda in (0.0, 1e4):
         tiny_model.load_state_dict(start)
-        config = TrainConfig(max_steps=8, learning_rate=1e-2, batch_size=4, output_dir=str(tmp_path / str(ewc_lambda)))
+        config = TrainConfig(
+            max_steps=8, learning_rate=1e-2, per_device_train_batch_size=4, output_dir=str(tmp_path / str(ewc_lambda))
+        )
         result = train(tiny_model, tokenizer, domain, config=config, trainer_class=EWCTrainer, fisher=estimate, ewc_lambda=ewc_lambda)
         drift[ewc_lambda] = penalty_value(tiny_model, estimate, 2.0)  # Σ F (θ − θ*)²
         assert len(result.trainer.penalties) == 8 and result.trainer.penalties[0] == 0.0
@@ -141,7 +143,7 @@ def test_decoupled_ewc_callback_holds_important_weights_where_coupled_adam_does_
     drift = {}
     for name, kwargs in {"plain": {}, "decoupled": {"callbacks": [DecoupledEWCCallback(estimate, 1e4)]}}.items():
         tiny_model.load_state_dict(start)
-        config = TrainConfig(max_steps=8, learning_rate=1e-2, batch_size=4, output_dir=str(tmp_path / name))
+        config = TrainConfig(max_steps=8, learning_rate=1e-2, per_device_train_batch_size=4, output_dir=str(tmp_path / name))
         train(tiny_model, tokenizer, domain, config=config, **kwargs)
         drift[name] = penalty_value(tiny_model, estimate, 2.0)  # Σ F (θ − θ*)²
     assert drift["decoupled"] < 0.1 * drift["plain"]

@@ -5,15 +5,59 @@ from __future__ import annotations
 import time
 
 import numpy as np
+import pytest
 
-from ftkit.measure import measure
+import ftkit.measure
+from ftkit.measure import KERNEL_PEAK, SAMPLED_PEAK, measure
+
+MIB = 2**20
+kernel_peak_available = pytest.mark.skipif(
+    not ftkit.measure.CLEAR_REFS.exists(), reason="needs Linux /proc/self/clear_refs"
+)
 
 
-def test_measure_sees_time_and_a_temporary_allocation():
+def _touch_fresh_block(mib: int) -> None:
+    """Allocate `mib` MiB, write every page so it is resident, and free it at once (no hold)."""
+    block = np.empty(mib * MIB, dtype=np.uint8)
+    block.fill(1)
+    del block
+
+
+@kernel_peak_available
+def test_kernel_peak_sees_a_freed_200_mib_block_without_holding_it():
     with measure("cpu") as cost:
-        block = np.ones(200 * 2**20 // 8)  # 200 MiB, touched so it is resident
-        time.sleep(0.5)  # several sampling intervals: a sampler thread on a busy 2-core machine can miss a short hold
+        _touch_fresh_block(200)
+    assert cost.memory_method == KERNEL_PEAK
+    assert cost.peak_memory_mib >= 190
+    assert cost.peak_total_mib >= cost.peak_memory_mib + 10  # the absolute peak includes the interpreter itself
+
+
+@kernel_peak_available
+def test_kernel_peak_forgets_a_larger_block_freed_before_the_start():
+    _touch_fresh_block(300)  # raises the process's lifetime peak; measure() must reset it
+    with measure("cpu") as cost:
+        _touch_fresh_block(50)
+    assert 45 <= cost.peak_memory_mib < 150
+
+
+@kernel_peak_available
+def test_outer_block_keeps_its_peak_when_an_inner_block_resets_the_counter():
+    with measure("cpu") as outer:
+        _touch_fresh_block(200)
+        with measure("cpu") as inner:
+            time.sleep(0.01)
+    assert outer.peak_memory_mib >= 190
+    assert inner.peak_memory_mib < 50
+
+
+def test_sampling_thread_is_used_and_named_where_clear_refs_is_unavailable(monkeypatch, tmp_path):
+    monkeypatch.setattr(ftkit.measure, "CLEAR_REFS", tmp_path / "missing" / "clear_refs")
+    with measure("cpu") as cost:
+        block = np.empty(200 * MIB, dtype=np.uint8)
+        block.fill(1)
+        time.sleep(0.5)  # the sampler needs the block held across several of its intervals
         del block
+    assert cost.memory_method == SAMPLED_PEAK
     assert cost.seconds >= 0.5
     assert 150 < cost.peak_memory_mib < 400
 

@@ -41,3 +41,50 @@ def test_four_bit_model_stores_linear_weights_in_nf4(offline_model):
     inputs = tokenizer("The capital of France is", return_tensors="pt")
     with torch.no_grad():
         assert quantized(**inputs).logits[0, -1].argmax() == full(**inputs).logits[0, -1].argmax()
+
+
+class _LoadRecorder:
+    """Stands in for from_pretrained: records the path and keyword arguments, returns a given object."""
+
+    def __init__(self, returned):
+        self.returned, self.calls = returned, []
+
+    def __call__(self, path, **kwargs):
+        self.calls.append((path, kwargs))
+        return self.returned
+
+
+def test_hub_ids_load_at_their_pinned_revision(monkeypatch, tiny_model, tokenizer):
+    import re
+
+    from ftkit import models
+
+    model_loads, tokenizer_loads = _LoadRecorder(tiny_model), _LoadRecorder(tokenizer)
+    monkeypatch.setattr(models.AutoModelForCausalLM, "from_pretrained", model_loads)
+    monkeypatch.setattr(models.AutoTokenizer, "from_pretrained", tokenizer_loads)
+    models.load_model("HuggingFaceTB/SmolLM2-135M-Instruct", profile=get_profile("cpu"))
+    pinned = models.HUB_REVISIONS["HuggingFaceTB/SmolLM2-135M-Instruct"]
+    assert re.fullmatch(r"[0-9a-f]{40}", pinned)
+    assert [(path, kwargs.get("revision")) for path, kwargs in model_loads.calls + tokenizer_loads.calls] == [
+        ("HuggingFaceTB/SmolLM2-135M-Instruct", pinned)
+    ] * 2
+    assert model_loads.calls[0][1]["use_safetensors"] is True and "trust_remote_code" not in model_loads.calls[0][1]
+
+
+def test_frozen_base_and_4bit_compute_use_the_profile_dtype(monkeypatch, tiny_model, tokenizer):
+    from ftkit import models
+    from ftkit.env import Profile
+    from ftkit.memory import MethodSpec
+    from ftkit.methods import weight_dtype
+
+    t4 = Profile("gpu", "HuggingFaceTB/SmolLM2-135M-Instruct", torch.float16, "cpu", 64)  # a T4's dtype, on this CPU
+    assert [weight_dtype(MethodSpec(name), t4) for name in ("lora", "qlora", "ia3", "full", "last_blocks")] == [
+        torch.float16, torch.float16, torch.float16, torch.float32, torch.float32
+    ]
+    assert weight_dtype(MethodSpec("lora"), get_profile("cpu")) == torch.float32
+    model_loads = _LoadRecorder(tiny_model)
+    monkeypatch.setattr(models.AutoModelForCausalLM, "from_pretrained", model_loads)
+    monkeypatch.setattr(models.AutoTokenizer, "from_pretrained", _LoadRecorder(tokenizer))
+    models.load_model(profile=t4, load_in_4bit=True, dtype=torch.float16)
+    kwargs = model_loads.calls[0][1]
+    assert kwargs["dtype"] == torch.float16 and kwargs["quantization_config"].bnb_4bit_compute_dtype == torch.float16

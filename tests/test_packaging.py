@@ -62,7 +62,7 @@ def test_non_editable_install_outside_the_repository_works(tmp_path):
     # A fresh venv; its dependencies come from this environment's site-packages through a path line (a plain path
     # line does not run that folder's .pth files, so neither the editable ftkit nor the lessons path leaks in).
     environment = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=True).create(environment)
+    venv.EnvBuilder(with_pip=False).create(environment)  # this environment's pip installs into it
     python = environment / "bin" / "python"
     target = subprocess.run([str(python), "-c", "import site; print(site.getsitepackages()[0])"], capture_output=True, text=True, check=True)
     Path(target.stdout.strip(), "deps.pth").write_text(site.getsitepackages()[0] + "\n")
@@ -71,7 +71,7 @@ def test_non_editable_install_outside_the_repository_works(tmp_path):
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, source / name)
     subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", str(source)],
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps", "--no-build-isolation", str(source)],
         check=True, capture_output=True, cwd=tmp_path,
     )
     result = subprocess.run([str(python), "-c", WHEEL_CHECK], capture_output=True, text=True, cwd=tmp_path)
