@@ -41,11 +41,21 @@ def looks_like_triage_json(answer: str) -> bool:
 
 @dataclass
 class TriageResult:
-    """Domain accuracy, the share of answers that were valid triage JSON, and the answers themselves."""
+    """Per-note outcomes (correct decision, valid triage JSON) and the answers, with their rates."""
 
-    accuracy: float
-    json_rate: float
+    correct: list[bool]
+    is_json: list[bool]
     answers: list[str]
+
+    @property
+    def accuracy(self) -> float:
+        """Share of notes with the right urgency and department."""
+        return sum(self.correct) / max(len(self.correct), 1)
+
+    @property
+    def json_rate(self) -> float:
+        """Share of answers that are triage JSON."""
+        return sum(self.is_json) / max(len(self.is_json), 1)
 
 
 def triage_accuracy(
@@ -57,5 +67,4 @@ def triage_accuracy(
         model, tokenizer, [prompt_messages(row) for row in rows], max_new_tokens=32, batch_size=batch_size, description="triage"
     )
     correct = [triage_correct(answer, row) for answer, row in zip(answers, rows)]
-    json_rate = sum(looks_like_triage_json(answer) for answer in answers) / max(len(answers), 1)
-    return TriageResult(sum(correct) / max(len(correct), 1), json_rate, answers)
+    return TriageResult(correct, [looks_like_triage_json(answer) for answer in answers], answers)
