@@ -57,9 +57,10 @@ seeds: $(VENV)/.installed
 	$(if $(filter 1,$(words $(SEEDS_NOTEBOOK))),,$(error NB=$(NB) must name exactly one notebook; notebooks/$(NB)_*.ipynb matches: $(or $(SEEDS_NOTEBOOK),nothing)))
 	$(BIN)/python -m ftkit.seed_runner $(SEEDS_NOTEBOOK) --seeds $(SEEDS) --out results --timeout 1800
 
-## benchmark: ftkit.train throughput against a bare PyTorch loop on the same batches
+## benchmark: ftkit.train throughput against a bare PyTorch loop and the matmul peak; the audit's scaling in rows and row length
 benchmark: $(VENV)/.installed
 	$(BIN)/python benchmarks/train_throughput.py
+	$(BIN)/python benchmarks/audit_scaling.py
 
 clean:
 	rm -rf $(VENV) outputs runs notebooks/runs

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
-from ftkit.quality import jaccard, row_text, words
+from ftkit.data_quality import jaccard, row_text, words
 from ftkit.scoring import generate
 
 # A small hand-written table for review language (WordNet is not shipped offline); each entry keeps the sentiment.

@@ -6,7 +6,7 @@ import random
 
 from ftkit.augment import counterfactual_rows, paraphrase_problem, swap_term, synonym_replace, synonym_rows
 from ftkit.data import chat_row
-from ftkit.quality import row_text
+from ftkit.data_quality import row_text
 
 
 def review(text: str, answer: str, brand: str) -> dict:

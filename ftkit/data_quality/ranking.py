@@ -1,0 +1,64 @@
+"""Rank rows by how implausible a model finds their answers: the model-based side of the audit (label noise).
+
+torch, transformers and ftkit.data are imported inside the functions, so the audit itself never loads them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from ftkit.data_quality.formats import as_messages
+
+if TYPE_CHECKING:
+    import torch
+    from transformers import PreTrainedModel, PreTrainedTokenizerBase
+
+
+def as_chat(row: Mapping) -> dict:
+    """A chat row ({"messages": [...]}) from a row of any format; chat rows are returned as they are."""
+    if "messages" in row:
+        return dict(row)
+    return {"messages": as_messages(row)}
+
+
+def answer_losses(
+    model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, rows: Sequence[Mapping], batch_size: int = 16, max_length: int = 256
+) -> list[float]:
+    """Each row's mean cross-entropy on its answer tokens: high values mark answers the model finds implausible."""
+    from ftkit.scoring import answer_logprobs
+
+    chats = [as_chat(row)["messages"] for row in rows]
+    scores = answer_logprobs(
+        model, tokenizer, [chat[:-1] for chat in chats], [chat[-1]["content"] for chat in chats], batch_size, max_length=max_length
+    )
+    return [score.loss for score in scores]
+
+
+def label_logprobs(
+    model: PreTrainedModel,
+    tokenizer: PreTrainedTokenizerBase,
+    rows: Sequence[Mapping],
+    labels: Sequence[str],
+    batch_size: int = 16,
+) -> torch.Tensor:
+    """[rows, labels] log-probabilities of each label's first token as the start of the answer.
+
+    Forward passes instead of generation (the prompts once, then one token per label); the labels must start with
+    different tokens.
+    """
+    import torch
+
+    from ftkit.scoring import prompt_token_ids, score_token_ids
+
+    first_tokens = [tokenizer(label, add_special_tokens=False)["input_ids"][0] for label in labels]
+    if len(set(first_tokens)) != len(first_tokens):
+        raise ValueError(f"labels {list(labels)} share a first token; they cannot be told apart in one step")
+    prompts = [prompt_token_ids(tokenizer, as_chat(row)["messages"][:-1]) for row in rows]
+    # One scored row per (prompt, label): each prompt runs once and every label's first token is read from its cache.
+    # batch_size counts prompts, as before: a batch holds batch_size prompts and their labels.
+    scores = score_token_ids(
+        model, tokenizer, [(prompt, [token]) for prompt in prompts for token in first_tokens],
+        batch_size * len(labels), shared_prompt=True,
+    )
+    return torch.tensor([score.logprob for score in scores]).reshape(len(rows), len(labels))
