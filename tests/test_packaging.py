@@ -77,3 +77,5 @@ def test_non_editable_install_outside_the_repository_works(tmp_path):
     result = subprocess.run([str(python), "-c", WHEEL_CHECK], capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.startswith("ok")
+    command = subprocess.run([str(environment / "bin" / "ftkit"), "audit", "--help"], capture_output=True, text=True, cwd=tmp_path)
+    assert command.returncode == 0 and "ftkit audit train.jsonl" in command.stdout
