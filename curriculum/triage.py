@@ -39,6 +39,11 @@ def looks_like_triage_json(answer: str) -> bool:
     return parsed is not None and "urgency" in parsed
 
 
+def in_triage_format(answer: str) -> bool:
+    """True when an answer opens a triage decision (an "urgency" key), even one that breaks off before it parses."""
+    return '"urgency"' in answer
+
+
 @dataclass
 class TriageResult:
     """Per-note outcomes (correct decision, valid triage JSON) and the answers, with their rates."""

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from transformers import PreTrainedTokenizerBase, TrainerCallback
 
-from ftkit.evaluate import probe_accuracy
+from ftkit.evaluate import ProbeResult, probe_accuracy
 
 
 @dataclass
@@ -18,6 +18,11 @@ class ProbePoint:
     accuracy: float
     flagged: float
     answers: list[str]
+    correct: list[bool] = field(default_factory=list)  # per question, for paired intervals against another model
+
+    def as_result(self) -> ProbeResult:
+        """The point as a probe result, so the last point can stand in for a final evaluation of the same model."""
+        return ProbeResult(self.accuracy, self.answers, self.correct)
 
 
 class ProbeMonitor(TrainerCallback):
@@ -33,19 +38,20 @@ class ProbeMonitor(TrainerCallback):
         every_steps: int,
         max_new_tokens: int = 16,  # probe answers are a word or a name; short generations keep monitoring cheap
         flag: Callable[[str], bool] | None = None,
+        batch_size: int = 16,
     ):
         if every_steps < 1:
             raise ValueError(f"every_steps must be >= 1, got {every_steps}")
         if not probe_rows:
             raise ValueError("the probe is empty")
         self.tokenizer, self.probe_rows, self.every_steps = tokenizer, list(probe_rows), every_steps
-        self.max_new_tokens, self.flag = max_new_tokens, flag
+        self.max_new_tokens, self.flag, self.batch_size = max_new_tokens, flag, batch_size
         self.curve: list[ProbePoint] = []
 
     def _record(self, model, step: int) -> ProbePoint:
-        result = probe_accuracy(model, self.tokenizer, self.probe_rows, max_new_tokens=self.max_new_tokens)
+        result = probe_accuracy(model, self.tokenizer, self.probe_rows, self.max_new_tokens, self.batch_size)
         flagged = sum(map(self.flag, result.answers)) / len(result.answers) if self.flag else 0.0
-        point = ProbePoint(step, result.accuracy, flagged, result.answers)
+        point = ProbePoint(step, result.accuracy, flagged, result.answers, result.correct)
         self.curve.append(point)
         return point
 

@@ -34,6 +34,8 @@ def test_monitor_curve_shows_a_known_answer_being_forgotten(tiny_model, tokenize
     train(tiny_model, tokenizer, _banana_data(tokenizer), config=config, callbacks=[monitor])
     assert monitor.accuracies[0] == 1.0 and monitor.curve[0].flagged == 0.0
     assert monitor.accuracies[-1] == 0.0 and monitor.curve[-1].flagged == 1.0  # every answer is now the trained one
+    last = monitor.curve[-1].as_result()  # stands in for a final evaluation of the trained model
+    assert last.correct == [False] and last.accuracy == 0.0 and last.answers == monitor.curve[-1].answers
 
 
 def test_monitor_does_not_rescore_a_step_already_recorded(tiny_model, tokenizer, tmp_path):

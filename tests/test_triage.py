@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from curriculum.triage import looks_like_triage_json, parse_triage_answer, triage_correct
+from curriculum.triage import in_triage_format, looks_like_triage_json, parse_triage_answer, triage_correct
 
 ROW = {"urgency": "emergency", "department": "cardiology"}
 
@@ -25,3 +25,10 @@ def test_parser_skips_braces_that_are_not_json_and_rejects_unclosed_objects():
 def test_domain_format_is_detected_in_general_answers():
     assert looks_like_triage_json('{"urgency": "routine", "department": "dermatology"}')
     assert not looks_like_triage_json("The capital of France is Paris.")
+
+
+def test_triage_format_counts_decisions_that_break_off_before_they_parse():
+    broken = '{"urgency": "urgent", "department": "urgency": "'
+    assert in_triage_format(broken) and not looks_like_triage_json(broken)
+    assert in_triage_format('{"urgency": "routine", "department": "dermatology"}')
+    assert not in_triage_format("The capital of France is Paris.")
