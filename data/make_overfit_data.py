@@ -15,8 +15,9 @@ from pathlib import Path
 
 SEED = 404
 TRAIN_ROWS = 32
-TWIN_ROWS = 8  # validation twins of training rows 0..7, so every training subset of 8 or more rows holds their originals
-FRESH_ROWS = 8
+TWIN_ROWS = 8  # training rows 0..7 get validation twins, so every training subset of 8 or more rows holds their originals
+TWINS_PER_ROW = 3  # three changed values per twinned row: 24 twins, so one twin is 1/24 of the twin rate
+FRESH_ROWS = 24
 SYSTEM = "Answer with the value from the order record only."
 
 PRODUCTS = ["teapot", "desk lamp", "wool rug", "bread bin", "wall clock", "linen throw", "spice rack", "plant pot",
@@ -58,8 +59,8 @@ def build(rng: random.Random) -> tuple[list[dict], list[dict]]:
     train = [chat(order, field, "train") for order, field in zip(orders[:TRAIN_ROWS], asked[:TRAIN_ROWS])]
     valid = []
     for order, field in zip(orders[:TWIN_ROWS], asked[:TWIN_ROWS]):
-        changed = dict(order, **{field: rng.choice([v for v in VALUES[field] if v != order[field]])})
-        valid.append(chat(changed, field, "twin"))
+        for value in rng.sample([v for v in VALUES[field] if v != order[field]], TWINS_PER_ROW):
+            valid.append(chat(dict(order, **{field: value}), field, "twin"))
     valid += [chat(order, field, "fresh") for order, field in zip(orders[TRAIN_ROWS:], asked[TRAIN_ROWS:])]
     return train, valid
 

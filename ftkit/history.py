@@ -90,3 +90,26 @@ def read_validation_curve(
 def generalisation_gap(validation_loss: float, training_loss: float) -> float:
     """Validation minus training loss: how much better the model does on rows it has seen."""
     return validation_loss - training_loss
+
+
+def early_stopping_step(history: Sequence, patience: int, threshold: float = 0.0, key: str = "eval_loss") -> int:
+    """The step at which `EarlyStoppingCallback(patience, threshold)` would have stopped this run (lower is better).
+
+    Replays the callback's rule on a finished history: an evaluation that does not beat the best so far by more
+    than `threshold` counts against the patience, and training stops at the evaluation that uses it up. A run the
+    rule would not have stopped returns its last evaluation step.
+    """
+    if patience < 1:
+        raise ValueError(f"patience must be at least 1, got {patience}")
+    points = loss_points(history, key)
+    if not points:
+        raise ValueError(f"the history holds no '{key}' to replay")
+    best, waited = None, 0
+    for step, loss in points:
+        if best is None or best - loss > threshold:
+            best, waited = loss, 0
+        else:
+            waited += 1
+            if waited >= patience:
+                return step
+    return points[-1][0]

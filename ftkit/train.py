@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import torch
 from datasets import Dataset
 from transformers import PreTrainedModel, PreTrainedTokenizerBase, Trainer, TrainerCallback, TrainingArguments
-from transformers.trainer_callback import ProgressCallback
+from transformers.trainer_callback import PrinterCallback, ProgressCallback
 from transformers.trainer_utils import IntervalStrategy, SaveStrategy, SchedulerType
 from transformers.training_args import OptimizerNames
 from transformers.utils.notebook import NotebookProgressCallback
@@ -163,11 +163,16 @@ def train(
 
 
 def run_measured(trainer: Trainer, device: str) -> TrainResult:
-    """Run any HF/TRL trainer with one quiet progress bar and return its history, time, tokens and peak memory."""
+    """Run any HF/TRL trainer with one quiet progress bar (none with disable_tqdm) and return its history and cost.
+
+    The per-step logs are never printed: they come back as the history.
+    """
     # One progress bar, no per-step log dump: notebooks show the returned history as a plot instead.
     trainer.remove_callback(NotebookProgressCallback)
     trainer.remove_callback(ProgressCallback)
-    trainer.add_callback(QuietProgressCallback)
+    trainer.remove_callback(PrinterCallback)  # what the Trainer prints instead of a bar when disable_tqdm is set
+    if not trainer.args.disable_tqdm:
+        trainer.add_callback(QuietProgressCallback)
     with measure(device) as cost:
         trainer.train()
     cost.tokens = int(trainer.state.num_input_tokens_seen)  # 0 unless the trainer counts input tokens

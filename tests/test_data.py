@@ -105,3 +105,21 @@ def test_shipped_domain_sets_validate_and_do_not_overlap():
     notes = lambda rows: {row["messages"][0]["content"] for row in rows}  # noqa: E731
     assert len(train) >= 200 and len(test) >= 60
     assert not notes(train) & notes(test)
+
+
+def test_order_desk_twins_change_only_the_asked_field_and_fresh_orders_are_disjoint():
+    train = load_chat_jsonl(data_file("overfit_train.jsonl"))
+    valid = load_chat_jsonl(data_file("overfit_valid.jsonl"))
+    by_order = {row["order"]: row for row in train}
+    twins = [row for row in valid if row["kind"] == "twin"]
+    fresh = [row for row in valid if row["kind"] == "fresh"]
+    assert (len(train), len(twins), len(fresh)) == (32, 24, 24)
+    for twin in twins:
+        original = by_order[twin["order"]]
+        assert twin["field"] == original["field"] and train.index(original) < 8  # a twin of one of the first 8 rows
+        assert twin["messages"][-1]["content"] != original["messages"][-1]["content"]  # the answer changed
+        before, after = original["messages"][1]["content"].split(), twin["messages"][1]["content"].split()
+        assert len(before) == len(after) and sum(a != b for a, b in zip(before, after)) <= 2  # one value changed
+    prompts = {row["messages"][1]["content"] for row in train}
+    assert not {row["order"] for row in fresh} & set(by_order)
+    assert not {row["messages"][1]["content"] for row in valid} & prompts

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ftkit.history import PLATEAU, STILL_FALLING, TURNED_UP, generalisation_gap, loss_points, read_validation_curve
+from ftkit.history import PLATEAU, STILL_FALLING, TURNED_UP, generalisation_gap, loss_points, read_validation_curve, early_stopping_step
 
 U_SHAPE = [(2, 2.0), (4, 1.4), (6, 1.1), (8, 1.0), (10, 1.2), (12, 1.6), (14, 2.1)]
 PLATEAU_CURVE = [(2, 2.0), (4, 1.5), (6, 1.21), (8, 1.2), (10, 1.205), (12, 1.2), (14, 1.202)]
@@ -64,3 +64,19 @@ def test_too_short_or_malformed_history_raises_a_clear_error():
 
 def test_generalisation_gap_is_validation_minus_training_loss():
     assert generalisation_gap(2.5, 0.5) == pytest.approx(2.0)
+
+
+def test_early_stopping_replay_stops_where_the_callback_would():
+    history = [{"step": 4 * (i + 1), "eval_loss": loss} for i, loss in enumerate([3.0, 2.0, 2.5, 1.9, 2.0, 2.1, 1.0])]
+    # patience 2: the miss at step 12 is forgiven by the new best at 16; steps 20 and 24 use the patience up.
+    assert early_stopping_step(history, patience=2) == 24
+    assert early_stopping_step(history, patience=3) == 28  # never stopped: the last evaluation
+    # threshold 0.2: 1.9 does not beat 2.0 by more than 0.2, so 12, 16 are misses and the run stops at 16.
+    assert early_stopping_step(history, patience=2, threshold=0.2) == 16
+
+
+def test_early_stopping_replay_needs_a_patience_and_evaluations():
+    with pytest.raises(ValueError, match="patience"):
+        early_stopping_step([{"step": 1, "eval_loss": 1.0}], patience=0)
+    with pytest.raises(ValueError, match="no 'eval_loss'"):
+        early_stopping_step([{"step": 1, "loss": 1.0}], patience=1)
