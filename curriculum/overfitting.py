@@ -41,12 +41,12 @@ class RunRecord:
     """One run: per-row losses at every evaluation (step 0 is the untrained model), its logged loss and its cost."""
 
     name: str
-    valid: dict[int, np.ndarray]  # step -> loss of each validation row
+    valid: dict[int, np.ndarray]  # step -> loss of each validation row, in the set's order
+    select: np.ndarray  # True for the validation rows that choose the best step; the others measure it
     train: dict[int, np.ndarray]  # step -> loss of each training row, measured like validation (eval mode, no penalty)
     probes: dict[str, dict[int, np.ndarray]]  # the lab's extra evaluation sets: name -> step -> loss of each row
     history: list[dict]  # the Trainer's log: the loss the optimiser saw each step (with dropout, noise or penalty)
     seconds: float
-    settings: dict = field(default_factory=dict)
     extras: dict = field(default_factory=dict)  # what `after` measured before the adapter was removed
 
     def curve(self, which: str = "valid") -> list[tuple[int, float]]:
@@ -61,24 +61,20 @@ class RunRecord:
 
     @property
     def best_step(self) -> int:
-        """The evaluation step where mean validation loss was lowest (the first, on a tie)."""
-        return min(self.curve(), key=lambda point: point[1])[0]
+        """The evaluation step (after step 0) where the selection rows' mean loss was lowest (the first, on a tie)."""
+        return min((step for step in self.valid if step > 0), key=lambda step: self.valid[step][self.select].mean())
 
     @property
     def final_step(self) -> int:
+        """The last evaluation step."""
         return max(self.valid)
-
-    @property
-    def gap(self) -> float:
-        """Final validation loss minus final training loss (both in eval mode)."""
-        return float(self.valid[self.final_step].mean() - self.train[self.final_step].mean())
 
 
 class OverfitLab:
     """Trains fresh LoRA adapters on the top layers of one base model, over cached body outputs."""
 
     def __init__(self, model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, budget: Budget,
-                 pool: Sequence[dict], valid: Sequence[dict], log_dir: str | Path, seed: int,
+                 pool: Sequence[dict], valid: Sequence[dict], select: Sequence[bool], log_dir: str | Path, seed: int,
                  probes: dict[str, Sequence[dict]] | None = None):
         self.model, self.tokenizer, self.budget, self.seed = model, tokenizer, budget, seed
         self.log_dir = Path(log_dir)
@@ -88,6 +84,13 @@ class OverfitLab:
         self.collator = RowCollator(tokenizer.pad_token_id)
         self.pool = with_body_outputs(self.top, pool, tokenizer.pad_token_id)
         self.valid = with_body_outputs(self.top, valid, tokenizer.pad_token_id)
+        # The best step is chosen on one part of the validation rows and measured on the other: a minimum picked and
+        # measured on the same rows is biased low, so a flat noisy curve would seem to rise after it.
+        self.select = np.asarray(select, dtype=bool)
+        if self.select.shape != (len(valid),) or self.select.all() or not self.select.any():
+            raise ValueError("select needs one flag per validation row, with rows on both sides")
+        self.halves = {"select": [row for row, flag in zip(self.valid, self.select) if flag],
+                       "measure": [row for row, flag in zip(self.valid, self.select) if not flag]}
         self.pool_tokens = list(pool)  # the same rows without cached outputs: the full path (NEFTune)
         # Rows evaluated beside the validation set at every evaluation (e.g. twins labelled with the training answer).
         self.probes = {name: with_body_outputs(self.top, rows, tokenizer.pad_token_id) for name, rows in (probes or {}).items()}
@@ -95,6 +98,12 @@ class OverfitLab:
         self._start_valid = row_losses(self.top, self.valid, tokenizer.pad_token_id)
         self._start_pool = row_losses(self.top, self.pool, tokenizer.pad_token_id)
         self._start_probes = {name: row_losses(self.top, rows, tokenizer.pad_token_id) for name, rows in self.probes.items()}
+
+    def _rejoin(self, selected: np.ndarray, measured: np.ndarray) -> np.ndarray:
+        """The two halves' row losses back in the validation set's order."""
+        losses = np.empty(len(self.select))
+        losses[self.select], losses[~self.select] = selected, measured
+        return losses
 
     def run(
         self,
@@ -128,6 +137,7 @@ class OverfitLab:
         learning_rate = learning_rate or budget.learning_rate
         batch = batch or budget.batch
         torch.manual_seed(self.seed)  # the same adapter initialisation in every run
+        # alpha = 2r, the common choice: the adapter's scale alpha / r stays 2 whatever the rank.
         config = LoraConfig(r=budget.rank, lora_alpha=2 * budget.rank, lora_dropout=lora_dropout,
                             target_modules=LORA_TARGETS, layers_to_transform=self.layers)
         model = get_peft_model(self.top, config)
@@ -135,7 +145,8 @@ class OverfitLab:
         # NEFTune puts noise on the token embeddings, so its training rows take the full path (no cached output).
         fit_rows = self.pool_tokens[:rows] if neftune_alpha else train_rows
         log = RowLossLog()
-        best = dict(load_best_model_at_end=True, metric_for_best_model="eval_valid_row_loss", greater_is_better=False,
+        # Adapter checkpoints at every evaluation; two kept: the best (reloaded at the end) and the last.
+        best = dict(load_best_model_at_end=True, metric_for_best_model="eval_select_row_loss", greater_is_better=False,
                     save_strategy="steps", save_steps=budget.eval_every, save_total_limit=2, save_only_model=True)
         args = TrainConfig(
             max_steps=budget.steps, learning_rate=learning_rate, per_device_train_batch_size=batch, optim=optim,
@@ -152,8 +163,8 @@ class OverfitLab:
             extra["optimizers"] = (optimizer(trained, learning_rate), None)
         start = time.perf_counter()
         at_end = {"train": train_rows} | self.probes  # what is evaluated only at the end unless watched
-        watched = {name: rows for name, rows in at_end.items() if (watch_train if name == "train" else watch_probes)}
-        result = train(model, self.tokenizer, fit_rows, {"valid": self.valid, **watched}, args,
+        watched = {key: value for key, value in at_end.items() if (watch_train if key == "train" else watch_probes)}
+        result = train(model, self.tokenizer, fit_rows, {**self.halves, **watched}, args,
                        callbacks=[log], data_collator=self.collator, compute_metrics=log, **extra)
         seconds = time.perf_counter() - start
         for set_name, rows_at_end in at_end.items():  # the model in memory is the last step's (no best one reloaded)
@@ -161,14 +172,13 @@ class OverfitLab:
                 log.by_set[set_name] = {budget.steps: row_losses(model, rows_at_end, self.tokenizer.pad_token_id)}
         record = RunRecord(
             name=name,
-            valid={0: self._start_valid, **log.by_set["valid"]},
+            valid={0: self._start_valid, **{step: self._rejoin(log.by_set["select"][step], log.by_set["measure"][step])
+                                            for step in log.by_set["select"]}},
+            select=self.select,
             train={0: self._start_pool[:rows], **log.by_set["train"]},
             probes={probe: {0: self._start_probes[probe], **log.by_set[probe]} for probe in self.probes},
             history=list(result.history),
             seconds=seconds,
-            settings=dict(rows=rows, learning_rate=learning_rate, batch=batch, optim=optim if not optimizer else "custom",
-                          weight_decay=weight_decay, lora_dropout=lora_dropout, penalty=penalty, strength=strength,
-                          neftune_alpha=neftune_alpha),
         )
         if after:
             record.extras = after(result.trainer)

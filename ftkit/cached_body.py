@@ -18,7 +18,14 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
-from transformers import PreTrainedModel, TrainerCallback
+from transformers import (
+    EvalPrediction,
+    PreTrainedModel,
+    TrainerCallback,
+    TrainerControl,
+    TrainerState,
+    TrainingArguments,
+)
 from transformers.masking_utils import create_causal_mask
 
 from ftkit.data import IGNORE_INDEX
@@ -72,16 +79,27 @@ class TopLayersLM(nn.Module):
         scored = targets != IGNORE_INDEX
         logits = self.lm_head(hidden[:, :-1][scored])  # the head only where a loss is taken: the answer tokens
         token_loss = F.cross_entropy(logits.float(), targets[scored], reduction="none")
-        row_of_token = scored.nonzero()[:, 0]
-        rows = labels.shape[0]
-        row_sum = torch.zeros(rows, device=token_loss.device).index_add(0, row_of_token, token_loss)
-        row_tokens = torch.zeros(rows, device=token_loss.device).index_add(0, row_of_token, torch.ones_like(token_loss))
-        return {"loss": token_loss.mean(), "row_loss": row_sum / row_tokens.clamp(min=1)}
+        row_tokens = scored.sum(dim=1)
+        if not bool((row_tokens > 0).all()):
+            raise ValueError(f"row {int((row_tokens == 0).nonzero()[0])} of the batch has no answer token to score (cut by max_length?)")
+        row_sum = torch.zeros(labels.shape[0], device=token_loss.device).index_add(0, scored.nonzero()[:, 0], token_loss)
+        return {"loss": token_loss.mean(), "row_loss": row_sum / row_tokens}
 
 
 def _pad(tensors: Sequence[torch.Tensor], value: float | int) -> torch.Tensor:
     """Right-pad tensors of shape (length, ...) to the longest length and stack them."""
     return nn.utils.rnn.pad_sequence(list(tensors), batch_first=True, padding_value=value)
+
+
+def answer_tokens(rows: Sequence[dict]) -> np.ndarray:
+    """How many tokens each row's loss is taken over (its labels that are not ignored): row_loss × this = the sum."""
+    return np.array([sum(label != IGNORE_INDEX for label in row["labels"]) for row in rows])
+
+
+def _on_device(batch: dict[str, torch.Tensor], model: nn.Module) -> dict[str, torch.Tensor]:
+    """The batch on the device of the model's weights."""
+    device = next(model.parameters()).device
+    return {name: tensor.to(device) for name, tensor in batch.items()}
 
 
 def collate_rows(rows: Sequence[dict], pad_token_id: int) -> dict[str, torch.Tensor]:
@@ -104,6 +122,7 @@ class RowCollator:
         self.pad_token_id = pad_token_id
 
     def __call__(self, rows: Sequence[dict]) -> dict[str, torch.Tensor]:
+        """One padded batch."""
         return collate_rows(rows, self.pad_token_id)
 
 
@@ -114,12 +133,13 @@ def with_body_outputs(model: TopLayersLM, rows: Sequence[dict], pad_token_id: in
     cached = []
     for start in range(0, len(rows), batch_size):
         chunk = rows[start : start + batch_size]
-        batch = collate_rows(chunk, pad_token_id)
+        batch = _on_device(collate_rows(chunk, pad_token_id), model)
         hidden = model.body(batch["input_ids"], batch["attention_mask"])
         for row, row_hidden in zip(chunk, hidden):
             length = len(row["input_ids"])  # right padding: a row's own positions come first and are exact
+            # Kept on the CPU like the token ids: the Trainer's data loader moves each batch to the device.
             cached.append({"input_ids": list(row["input_ids"]), "labels": list(row["labels"]),
-                           "body_hidden": row_hidden[:length].clone()})
+                           "body_hidden": row_hidden[:length].cpu()})
     model.train(was_training)
     return cached
 
@@ -131,7 +151,8 @@ def row_losses(model: nn.Module, rows: Sequence[dict], pad_token_id: int, batch_
     losses = []
     with torch.no_grad():
         for start in range(0, len(rows), batch_size):
-            losses.append(model(**collate_rows(rows[start : start + batch_size], pad_token_id))["row_loss"])
+            batch = _on_device(collate_rows(rows[start : start + batch_size], pad_token_id), model)
+            losses.append(model(**batch)["row_loss"])
     model.train(was_training)
     return torch.cat(losses).cpu().numpy()
 
@@ -149,12 +170,13 @@ class RowLossLog(TrainerCallback):
         self.by_set: dict[str, dict[int, np.ndarray]] = {}
         self._latest: np.ndarray | None = None
 
-    def __call__(self, prediction) -> dict[str, float]:
+    def __call__(self, prediction: EvalPrediction) -> dict[str, float]:
         """compute_metrics: keep the per-row losses; report their mean as `row_loss` (each row weighs the same)."""
         self._latest = np.asarray(prediction.predictions, dtype=float).reshape(-1)
         return {"row_loss": float(self._latest.mean())}
 
-    def on_evaluate(self, args, state, control, metrics=None, **kwargs):
+    def on_evaluate(self, args: TrainingArguments, state: TrainerState, control: TrainerControl,
+                    metrics: dict[str, float] | None = None, **kwargs) -> None:
         """File the evaluation's per-row losses under its set and step."""
         keys = [key for key in (metrics or {}) if key.endswith("_row_loss")]
         if self._latest is None or len(keys) != 1:

@@ -96,8 +96,9 @@ def early_stopping_step(history: Sequence, patience: int, threshold: float = 0.0
     """The step at which `EarlyStoppingCallback(patience, threshold)` would have stopped this run (lower is better).
 
     Replays the callback's rule on a finished history: an evaluation that does not beat the best so far by more
-    than `threshold` counts against the patience, and training stops at the evaluation that uses it up. A run the
-    rule would not have stopped returns its last evaluation step.
+    than `threshold` counts against the patience, and training stops at the evaluation that uses it up. As in the
+    Trainer, any improvement becomes the new best, even one too small to reset the count. A run the rule would not
+    have stopped returns its last evaluation step.
     """
     if patience < 1:
         raise ValueError(f"patience must be at least 1, got {patience}")
@@ -107,9 +108,10 @@ def early_stopping_step(history: Sequence, patience: int, threshold: float = 0.0
     best, waited = None, 0
     for step, loss in points:
         if best is None or best - loss > threshold:
-            best, waited = loss, 0
+            waited = 0
         else:
             waited += 1
             if waited >= patience:
                 return step
+        best = loss if best is None else min(best, loss)
     return points[-1][0]

@@ -212,6 +212,26 @@ def run_seeds(notebook: Path, seeds: Sequence[int], out_dir: Path, timeout: int)
     return table
 
 
+def sweep_points(csv_path: str | Path) -> pd.DataFrame:
+    """A recorded sweep (columns `<family> | <setting> | <quantity>`, first row) as one row per (family, setting).
+
+    A quantity recorded with an interval is shown as `point [low, high]`.
+    """
+    import pandas as pd  # deferred: the runner itself needs no pandas
+
+    recorded = pd.read_csv(csv_path).iloc[0]
+    rows: dict[tuple[str, float], dict] = {}
+    for column in recorded.index:
+        if column.count(" | ") != 2 or column.endswith(("_low", "_high")):
+            continue
+        family, setting, quantity = column.split(" | ")
+        value = recorded[column]
+        if f"{column}_low" in recorded.index:
+            value = f"{value:.2f} [{recorded[column + '_low']:.2f}, {recorded[column + '_high']:.2f}]"
+        rows.setdefault((family, float(setting)), {})[quantity] = value
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis(["family", "setting"]).sort_index()
+
+
 def summarize_seeds(csv_path: str | Path) -> pd.DataFrame:
     """Per numeric column of a per-seed table: seeds, min, mean, max, and whether every seed gave the same value."""
     import pandas as pd

@@ -101,13 +101,23 @@ def _per_item(values: Sequence[float], what: str) -> np.ndarray:
     return array
 
 
-def _bootstrap_means(values: np.ndarray, resamples: int, seed: int) -> np.ndarray:
-    """Means of `resamples` resamples of the items, drawn with replacement as one index matrix."""
+def _bootstrap_means(values: np.ndarray, resamples: int, seed: int, clusters: Sequence | None = None) -> np.ndarray:
+    """Means of `resamples` resamples drawn with replacement: of items, or of whole clusters of items when given."""
     if resamples < 1:
         raise ValueError(f"resamples must be at least 1, got {resamples}")
     rng = np.random.default_rng(seed)
-    indices = rng.integers(0, values.size, size=(resamples, values.size))
-    return values[indices].mean(axis=1)
+    if clusters is None:
+        indices = rng.integers(0, values.size, size=(resamples, values.size))
+        return values[indices].mean(axis=1)
+    labels = np.asarray(clusters)
+    if labels.shape != values.shape:
+        raise ValueError(f"clusters must give one label per item: {labels.size} labels for {values.size} items")
+    _, cluster_of = np.unique(labels, return_inverse=True)
+    # Items of one cluster (e.g. three variants of one order) are not independent: resample the clusters whole.
+    sums = np.bincount(cluster_of, weights=values)
+    counts = np.bincount(cluster_of).astype(float)
+    chosen = rng.integers(0, sums.size, size=(resamples, sums.size))
+    return sums[chosen].sum(axis=1) / counts[chosen].sum(axis=1)
 
 
 def _percentile_interval(means: np.ndarray, confidence: float) -> tuple[float, float]:
@@ -123,11 +133,13 @@ def bootstrap_mean(
     resamples: int = DEFAULT_RESAMPLES,
     confidence: float = DEFAULT_CONFIDENCE,
     seed: int = 0,
+    clusters: Sequence | None = None,
 ) -> Estimate:
-    """Mean of per-item values (scores, losses) with a percentile bootstrap interval over items."""
+    """Mean of per-item values (scores, losses) with a percentile bootstrap interval over items (or their `clusters`)."""
     array = _per_item(values, "values")
-    low, high = _percentile_interval(_bootstrap_means(array, resamples, seed), confidence)
-    return Estimate(point=float(array.mean()), low=low, high=high, n=int(array.size), kind="bootstrap")
+    low, high = _percentile_interval(_bootstrap_means(array, resamples, seed, clusters), confidence)
+    kind = "bootstrap" if clusters is None else "cluster bootstrap"
+    return Estimate(point=float(array.mean()), low=low, high=high, n=int(array.size), kind=kind)
 
 
 def paired_bootstrap_difference(
@@ -136,15 +148,20 @@ def paired_bootstrap_difference(
     resamples: int = DEFAULT_RESAMPLES,
     confidence: float = DEFAULT_CONFIDENCE,
     seed: int = 0,
+    clusters: Sequence | None = None,
 ) -> Estimate:
-    """mean(a) - mean(b) for two models scored on the same items, with a paired percentile bootstrap over items."""
+    """mean(a) - mean(b) for two models scored on the same items, with a paired percentile bootstrap over items.
+
+    `clusters` (one label per item) resamples whole clusters instead: items that share a source vary together.
+    """
     first, second = _per_item(a, "a"), _per_item(b, "b")
     if first.size != second.size:
         raise ValueError(f"paired scores need the same items: a has {first.size} values, b has {second.size}")
     # Resampling the per-item differences keeps each item's pair together: item difficulty cancels out.
     differences = first - second
-    low, high = _percentile_interval(_bootstrap_means(differences, resamples, seed), confidence)
-    return Estimate(point=float(differences.mean()), low=low, high=high, n=int(differences.size), kind="paired bootstrap")
+    low, high = _percentile_interval(_bootstrap_means(differences, resamples, seed, clusters), confidence)
+    kind = "paired bootstrap" if clusters is None else "paired cluster bootstrap"
+    return Estimate(point=float(differences.mean()), low=low, high=high, n=int(differences.size), kind=kind)
 
 
 def estimates_table(estimates: Mapping[str, Estimate], digits: int = 2) -> pd.DataFrame:

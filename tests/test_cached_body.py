@@ -8,7 +8,7 @@ import torch
 from peft import LoraConfig, get_peft_model
 from transformers import EvalPrediction
 
-from ftkit.cached_body import RowCollator, RowLossLog, TopLayersLM, collate_rows, row_losses, with_body_outputs
+from ftkit.cached_body import RowCollator, RowLossLog, TopLayersLM, answer_tokens, collate_rows, row_losses, with_body_outputs
 from ftkit.data import chat_row, padding_collator, to_train_dataset
 from ftkit.train import TrainConfig, train
 
@@ -102,3 +102,11 @@ def test_lora_on_the_top_layer_trains_through_the_trainer_and_reloads_the_best(t
     restored = row_losses(model, cached[:4], tokenizer.pad_token_id)
     np.testing.assert_allclose(restored, log.by_set["valid"][best], atol=1e-5)  # the best checkpoint is in memory
     assert result.trainer.state.best_model_checkpoint.endswith(f"checkpoint-{best}")
+
+
+def test_a_row_without_an_answer_token_is_refused_and_counts_are_per_row(tiny_model, tokenizer):
+    assert answer_tokens([{"labels": [-100, -100, 5, 6, 7]}, {"labels": [-100, 9]}]).tolist() == [3, 1]
+    rows = token_rows(tokenizer, count=2)
+    cut = {"input_ids": rows[0]["input_ids"][:4], "labels": [-100] * 4}  # the answer cut off entirely
+    with pytest.raises(ValueError, match="row 1 of the batch has no answer token"):
+        row_losses(TopLayersLM(tiny_model, first_trained=1), [rows[1], cut], tokenizer.pad_token_id)

@@ -73,6 +73,9 @@ def test_early_stopping_replay_stops_where_the_callback_would():
     assert early_stopping_step(history, patience=3) == 28  # never stopped: the last evaluation
     # threshold 0.2: 1.9 does not beat 2.0 by more than 0.2, so 12, 16 are misses and the run stops at 16.
     assert early_stopping_step(history, patience=2, threshold=0.2) == 16
+    # A small gain still becomes the best (as in the Trainer): 2.75 is measured against 2.9, not 3.0, and is a miss.
+    creeping = [{"step": step, "eval_loss": loss} for step, loss in [(1, 3.0), (2, 2.9), (3, 2.75), (4, 2.7)]]
+    assert early_stopping_step(creeping, patience=3, threshold=0.2) == 4
 
 
 def test_early_stopping_replay_needs_a_patience_and_evaluations():

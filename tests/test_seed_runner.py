@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from ftkit.results import RESULTS_ENV, Record, read_records, record
-from ftkit.seed_runner import SeedRunError, run_seeds, seed_label, seed_table, summarize_seeds
+from ftkit.seed_runner import SeedRunError, run_seeds, seed_label, seed_table, summarize_seeds, sweep_points
 from ftkit.stats import Estimate
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -168,3 +168,12 @@ def test_seed_table_says_how_to_make_a_missing_table(tmp_path):
 def test_seed_runner_does_not_import_torch():
     code = "import sys, ftkit.seed_runner, ftkit.results, ftkit.stats; print('torch' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+
+
+def test_sweep_points_reads_one_row_per_family_and_setting(tmp_path):
+    csv = tmp_path / "sweep.csv"
+    csv.write_text("seed,rise,L1 | 0.01 | best loss,L1 | 0.01 | best loss_low,L1 | 0.01 | best loss_high,L1 | 0.01 | jump\n"
+                   "0,0.5,2.5,2.25,2.75,-0.3\n")
+    table = sweep_points(csv)
+    assert list(table.index) == [("L1", 0.01)]
+    assert table.loc[("L1", 0.01), "best loss"] == "2.50 [2.25, 2.75]" and table.loc[("L1", 0.01), "jump"] == -0.3

@@ -177,3 +177,24 @@ def test_estimates_table_has_one_row_per_name_with_the_formatted_string():
     assert table.loc["fixed", "formatted"] == "0.75 [0.50, 0.88] n=20"
     assert table.loc["naive", "low"] == 0.125
     assert table.loc["naive", "n"] == 20
+
+
+def test_cluster_bootstrap_widens_the_interval_of_items_that_move_together():
+    # Ten clusters of five identical items: really ten observations, not fifty.
+    values = np.repeat(np.arange(10, dtype=float), 5)
+    clusters = np.repeat(np.arange(10), 5)
+    by_item = bootstrap_mean(values)
+    by_cluster = bootstrap_mean(values, clusters=clusters)
+    assert by_cluster.point == by_item.point == 4.5 and by_cluster.kind == "cluster bootstrap"
+    assert (by_cluster.high - by_cluster.low) > 1.8 * (by_item.high - by_item.low)  # about sqrt(5) wider
+    single = bootstrap_mean(np.arange(10, dtype=float))  # one item a cluster: the items' own interval
+    assert bootstrap_mean(np.arange(10, dtype=float), clusters=np.arange(10)).low == pytest.approx(single.low, abs=0.3)
+
+
+def test_paired_cluster_bootstrap_keeps_pairs_and_checks_labels():
+    a, b = np.array([3.0, 3.0, 1.0, 1.0]), np.array([1.0, 1.0, 1.0, 1.0])
+    estimate = paired_bootstrap_difference(a, b, clusters=["x", "x", "y", "y"])
+    assert estimate.point == 1.0 and estimate.kind == "paired cluster bootstrap"
+    assert {estimate.low, estimate.high} <= {0.0, 1.0, 2.0}  # a resample holds clusters x and y whole
+    with pytest.raises(ValueError, match="one label per item"):
+        bootstrap_mean([1.0, 2.0], clusters=["x"])
