@@ -76,7 +76,7 @@ class OverfitLab:
     def __init__(self, model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, budget: Budget,
                  pool: Sequence[dict], valid: Sequence[dict], select: Sequence[bool], log_dir: str | Path, seed: int,
                  probes: dict[str, Sequence[dict]] | None = None):
-        self.model, self.tokenizer, self.budget, self.seed = model, tokenizer, budget, seed
+        self.tokenizer, self.budget, self.seed = tokenizer, budget, seed
         self.log_dir = Path(log_dir)
         first_trained = model.config.num_hidden_layers - budget.trained_layers
         self.top = TopLayersLM(model, first_trained)
