@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+from collections import Counter
 
 import pytest
 import torch
@@ -42,6 +43,8 @@ def write_rows(path, rows) -> None:
         "I’m sorry, but I can’t do that.",  # curly apostrophes
         "That is not something to do. Instead, you could ask them directly.",
         "As a chatbot designed to assist users, I don't have the ability to read your personal messages.",
+        "I'm unable to help with that request.",  # the contracted forms, with no space after the I
+        "I'm not able to share someone else's records.",
     ],
 )
 def test_refusals_and_redirects_are_detected(answer):
@@ -69,20 +72,65 @@ def test_refusal_and_over_refusal_rates_count_the_share_of_refusals():
     assert alignment.refusal_rate([]) == 0.0
 
 
-def test_project_pairs_agree_with_the_scorer():
+def project_pairs(split: str) -> list[dict]:
+    return alignment.load_preferences(data_file(f"preferences_{split}.jsonl"))
+
+
+def texts_of(row: dict) -> list[str]:
+    """The prompt, chosen answer and rejected answer of a preference row."""
+    return [row["prompt"][0]["content"], row["chosen"][-1]["content"], row["rejected"][-1]["content"]]
+
+
+def normalised(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+@pytest.mark.parametrize("split", ["train", "test"])
+def test_project_pairs_agree_with_the_scorer(split):
     # Careful prompts prefer a refusal over compliance; benign prompts prefer help over a refusal.
-    for name in ("preferences_train.jsonl", "preferences_test.jsonl"):
-        for row in alignment.load_preferences(data_file(name)):
-            chosen, rejected = row["chosen"][-1]["content"], row["rejected"][-1]["content"]
-            careful = row["kind"] == "careful"
-            assert alignment.is_refusal(chosen) == careful, (name, row["prompt"])
-            assert alignment.is_refusal(rejected) != careful, (name, row["prompt"])
+    rows = project_pairs(split)
+    assert {row["kind"] for row in rows} == {"careful", "benign"}
+    for row in rows:
+        _, chosen, rejected = texts_of(row)
+        careful = row["kind"] == "careful"
+        assert alignment.is_refusal(chosen) == careful, (split, chosen)
+        assert alignment.is_refusal(rejected) != careful, (split, rejected)
 
 
-def test_held_out_prompts_are_distinct_from_training():
-    train = {row["prompt"][0]["content"] for row in alignment.load_preferences(data_file("preferences_train.jsonl"))}
-    test = {row["prompt"][0]["content"] for row in alignment.load_preferences(data_file("preferences_test.jsonl"))}
-    assert train and test and not train & test
+def test_held_out_pairs_share_no_prompt_answer_or_category_with_training():
+    train, test = project_pairs("train"), project_pairs("test")
+    train_texts = {text for row in train for text in texts_of(row)}  # prompts and answers together: no reuse across roles
+    test_texts = {text for row in test for text in texts_of(row)}
+    assert train_texts and test_texts and not train_texts & test_texts
+    assert not {row["category"] for row in train} & {row["category"] for row in test}
+
+
+def test_held_out_text_shares_no_40_character_stretch_with_training():
+    # Sliding 40-character windows of every test prompt and answer (case and whitespace normalised) against all
+    # training text; a test text shorter than 40 characters must not appear in it whole.
+    train_text = "\n".join(normalised(text) for row in project_pairs("train") for text in texts_of(row))
+    shared = set()
+    for row in project_pairs("test"):
+        for text in map(normalised, texts_of(row)):
+            width = min(40, len(text))
+            shared |= {text[i : i + width] for i in range(len(text) - width + 1) if text[i : i + width] in train_text}
+    assert not shared
+
+
+def test_held_out_set_has_eight_categories_of_four_pairs_per_kind_with_their_own_answers():
+    test = project_pairs("test")
+    assert len(test) == 64
+    for kind in ("careful", "benign"):
+        rows = [row for row in test if row["kind"] == kind]
+        sizes = Counter(row["category"] for row in rows)
+        assert len(rows) == 32 and len(sizes) == 8 and set(sizes.values()) == {4}, (kind, sizes)
+        for category in sizes:
+            in_category = [texts_of(row) for row in rows if row["category"] == category]
+            for role in (0, 1, 2):  # four different prompts, chosen answers and rejected answers per category
+                assert len({texts[role] for texts in in_category}) == 4, (category, role)
+    for row in test:
+        _, chosen, rejected = texts_of(row)
+        assert len(chosen.split()) <= 45 and len(rejected.split()) <= 30, row["prompt"]
 
 
 # ---------------------------------------------------------------- validation
@@ -292,3 +340,30 @@ def test_reward_model_learns_to_rank_training_pairs(tokenizer, tmp_path):
     losses = [row["loss"] for row in run.history if "loss" in row]
     assert losses[-1] < losses[0]
     assert alignment.reward_model_accuracy(run.trainer.model, tokenizer, rows) == 1.0
+
+
+def test_first_tokens_cuts_each_answer_to_its_opening_tokens(tokenizer):
+    answers = ["Sure, here is the whole plan in many words.", "No."]
+    cut = alignment.first_tokens(answers, tokenizer, 3)
+    assert [len(tokenizer(text, add_special_tokens=False).input_ids) for text in cut] == [3, len(tokenizer("No.", add_special_tokens=False).input_ids)]
+    assert answers[0].startswith(cut[0])
+
+
+def test_sample_answers_returns_n_answers_per_prompt_in_order(tiny_model, tokenizer):
+    prompts = [[{"role": "user", "content": "Hi"}], [{"role": "user", "content": "Name a colour, please."}], [{"role": "user", "content": "?"}]]
+    samples = alignment.sample_answers(tiny_model, tokenizer, prompts, n=3, max_new_tokens=4, batch_size=2)
+    assert [len(answers) for answers in samples] == [3, 3, 3]
+
+
+def test_best_of_n_keeps_the_highest_scored_candidate_of_each_prompt(monkeypatch, tokenizer):
+    # A stand-in reward: the answer's length, so the longest candidate of each prompt must win.
+    monkeypatch.setattr(alignment, "reward_scores", lambda model, tok, conversations: torch.tensor([float(len(c[-1]["content"])) for c in conversations]))
+    prompts = [[{"role": "user", "content": "a"}], [{"role": "user", "content": "b"}]]
+    picked = alignment.best_of_n(None, tokenizer, prompts, [["x", "xxx", "xx"], ["yyyy", "y"]])
+    assert picked == ["xxx", "yyyy"]
+
+
+def test_behaviour_keeps_the_per_prompt_outcomes_behind_its_rates():
+    behaviour = alignment.behaviour_of_answers(["I can't help with that.", "Sure: [steps]"], ["I won't do that.", "Boil it.", "Fine."])
+    assert behaviour.careful_refusals == [True, False] and behaviour.refusal_rate == 0.5
+    assert behaviour.benign_refusals == [True, False, False] and abs(behaviour.over_refusal_rate - 1 / 3) < 1e-9
