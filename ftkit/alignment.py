@@ -275,9 +275,18 @@ def logprob_preference_accuracy(logprobs: PairLogprobs) -> float:
 # ---------------------------------------------------------------- training on pairs
 
 
-def lora_config(rank: int = 16) -> LoraConfig:
-    """The LoRA adapter every preference run trains: all linear layers, alpha = 2 * rank, no dropout (short runs)."""
-    return LoraConfig(r=rank, lora_alpha=2 * rank, lora_dropout=0.0, target_modules="all-linear", task_type="CAUSAL_LM")
+LLAMA_LINEAR_LAYERS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+
+
+def lora_config(rank: int = 16, layers: Sequence[int] | None = None) -> LoraConfig:
+    """The LoRA adapter every preference run trains: all linear layers, alpha = 2 * rank, no dropout (short runs).
+
+    `layers` limits the adapter to those decoder blocks (PEFT then needs the module names spelled out).
+    """
+    if layers is None:
+        return LoraConfig(r=rank, lora_alpha=2 * rank, lora_dropout=0.0, target_modules="all-linear", task_type="CAUSAL_LM")
+    return LoraConfig(r=rank, lora_alpha=2 * rank, lora_dropout=0.0, target_modules=LLAMA_LINEAR_LAYERS,
+                      layers_to_transform=list(layers), task_type="CAUSAL_LM")
 
 
 def _pair_training_arguments(profile: Profile, batch_size: int, max_length: int) -> dict:
@@ -343,6 +352,62 @@ def train_dpo(
     )
     trainer = DPOTrainer(
         model=model, args=config, train_dataset=to_preference_dataset(rows), processing_class=tokenizer, peft_config=lora_config(rank)
+    )
+    return run_measured(trainer, profile.device)
+
+
+def refusal_reward(completions: Sequence[list[dict]], **_: object) -> list[float]:
+    """A GRPO reward function: 1.0 for each completion the pattern scorer reads as a refusal or redirect, else 0.0."""
+    return [float(is_refusal(completion[-1]["content"])) for completion in completions]
+
+
+def train_grpo(
+    model: PreTrainedModel,
+    tokenizer: PreTrainedTokenizerBase,
+    prompts: Sequence[list[dict]],
+    reward: object,
+    beta: float,
+    max_steps: int,
+    learning_rate: float,
+    prompts_per_step: int = 2,
+    generations: int = 4,
+    max_completion_length: int = 16,
+    top_layers: int = 8,
+    output_dir: str = "runs/05_grpo",
+    profile: Profile | None = None,
+) -> TrainResult:
+    """GRPO with TRL on a new LoRA adapter over the top `top_layers` blocks: sample `generations` answers per prompt,
+    score them with `reward` (a TRL reward function), and move the policy toward the answers that beat their group.
+
+    `beta` weighs the KL penalty to the reference (the same weights with the adapter disabled); 0 drops it.
+    The adapter covers the top blocks only so that the backward pass stops there (about half the time of a full one
+    on a CPU). The trained PeftModel is `result.trainer.model`.
+    """
+    from trl import GRPOConfig, GRPOTrainer
+
+    profile = profile or get_profile()
+    blocks = model.config.num_hidden_layers
+    config = GRPOConfig(
+        output_dir=output_dir,
+        beta=beta,
+        max_steps=max_steps,
+        learning_rate=learning_rate,
+        per_device_train_batch_size=prompts_per_step * generations,  # TRL counts completions, not prompts
+        num_generations=generations,
+        max_completion_length=max_completion_length,
+        lr_scheduler_type="constant",
+        logging_steps=1,
+        save_strategy="no",
+        report_to=[],
+        seed=get_seed(),
+        **precision_arguments(profile),
+        dataloader_num_workers=0,
+        activation_checkpointing=False,  # see _pair_training_arguments
+    )
+    dataset = Dataset.from_list([{"prompt": with_system(prompt)} for prompt in prompts])
+    trainer = GRPOTrainer(
+        model=model, reward_funcs=reward, args=config, train_dataset=dataset, processing_class=tokenizer,
+        peft_config=lora_config(layers=range(blocks - top_layers, blocks)),
     )
     return run_measured(trainer, profile.device)
 

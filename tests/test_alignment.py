@@ -367,3 +367,25 @@ def test_behaviour_keeps_the_per_prompt_outcomes_behind_its_rates():
     behaviour = alignment.behaviour_of_answers(["I can't help with that.", "Sure: [steps]"], ["I won't do that.", "Boil it.", "Fine."])
     assert behaviour.careful_refusals == [True, False] and behaviour.refusal_rate == 0.5
     assert behaviour.benign_refusals == [True, False, False] and abs(behaviour.over_refusal_rate - 1 / 3) < 1e-9
+
+
+def test_refusal_reward_pays_for_refusals_in_conversational_completions():
+    completions = [[{"role": "assistant", "content": "I can't help with that."}], [{"role": "assistant", "content": "Sure: [steps]"}]]
+    assert alignment.refusal_reward(completions, prompts=None) == [1.0, 0.0]
+
+
+def test_grpo_trains_an_adapter_on_the_top_blocks_and_logs_reward_and_kl(tiny_model, tokenizer, tmp_path):
+    seen = []
+
+    def reward(completions, **_):
+        seen.extend(completion[-1]["content"] for completion in completions)
+        return [float(len(completion[-1]["content"])) for completion in completions]
+
+    prompts = [[{"role": "user", "content": f"Question {i}?"}] for i in range(4)]
+    run = alignment.train_grpo(tiny_model, tokenizer, prompts, reward, beta=0.1, max_steps=2, learning_rate=1e-3,
+                               prompts_per_step=2, generations=2, max_completion_length=4, top_layers=1, output_dir=str(tmp_path))
+    logged = [row for row in run.history if "reward" in row]
+    assert [row["step"] for row in logged] == [1, 2] and all("kl" in row for row in logged)
+    assert len(seen) == 2 * 2 * 2  # 2 steps x 2 prompts x 2 sampled answers, each scored once
+    adapted = {name.split(".layers.")[1].split(".")[0] for name, _ in run.trainer.model.named_parameters() if "lora_A" in name}
+    assert adapted == {"1"}  # only the top block of the two carries the adapter
