@@ -289,21 +289,28 @@ def lora_config(rank: int = 16, layers: Sequence[int] | None = None) -> LoraConf
                       layers_to_transform=list(layers), task_type="CAUSAL_LM")
 
 
-def _pair_training_arguments(profile: Profile, batch_size: int, max_length: int) -> dict:
-    """TRL config fields shared by the DPO and reward-model runs."""
+def _short_run_arguments(profile: Profile) -> dict:
+    """TRL config fields shared by every short run here (DPO, reward model, GRPO)."""
     return dict(
         lr_scheduler_type="constant",  # short runs: a schedule would hide the effect of the step count
-        per_device_train_batch_size=batch_size,
-        max_length=max_length,  # prompt + answer of every pair fit in 128 tokens
         logging_steps=1,
         save_strategy="no",
-        report_to=["tensorboard"],
         seed=get_seed(),
         **precision_arguments(profile),  # the one dtype rule of every run: bf16, fp16 with loss scaling, or fp32
         dataloader_num_workers=0,
         # TRL turns checkpointing on by default; on a CPU it makes each step many times slower. Transformers 5 calls it
         # activation checkpointing (gradient_checkpointing is its deprecated alias).
         activation_checkpointing=False,
+    )
+
+
+def _pair_training_arguments(profile: Profile, batch_size: int, max_length: int) -> dict:
+    """TRL config fields shared by the DPO and reward-model runs."""
+    return dict(
+        **_short_run_arguments(profile),
+        per_device_train_batch_size=batch_size,
+        max_length=max_length,  # prompt + answer of every pair fit in 128 tokens
+        report_to=["tensorboard"],
     )
 
 
@@ -395,14 +402,8 @@ def train_grpo(
         per_device_train_batch_size=prompts_per_step * generations,  # TRL counts completions, not prompts
         num_generations=generations,
         max_completion_length=max_completion_length,
-        lr_scheduler_type="constant",
-        logging_steps=1,
-        save_strategy="no",
         report_to=[],
-        seed=get_seed(),
-        **precision_arguments(profile),
-        dataloader_num_workers=0,
-        activation_checkpointing=False,  # see _pair_training_arguments
+        **_short_run_arguments(profile),
     )
     dataset = Dataset.from_list([{"prompt": with_system(prompt)} for prompt in prompts])
     trainer = GRPOTrainer(
