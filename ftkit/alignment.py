@@ -24,7 +24,7 @@ from transformers import PreTrainedModel, PreTrainedTokenizerBase
 from ftkit.chat import validate_preference_row, with_system
 from ftkit.data import jsonl_line_numbers, read_jsonl
 from ftkit.env import Profile, get_profile, get_seed, precision_arguments
-from ftkit.scoring import answer_logprobs, eval_mode, generate, prompt_token_ids
+from ftkit.scoring import answer_logprobs, end_of_turn_id, eval_mode, generate, prompt_token_ids
 from ftkit.train import TrainResult, run_measured
 
 # Phrases of declining or redirecting, matched case-insensitively anywhere in the answer. Apostrophes are
@@ -152,8 +152,7 @@ def sample_answers(
 ) -> list[list[str]]:
     """`n` sampled answers to each chat prompt (the candidates best-of-n reranks); seed torch first to repeat them."""
     prompts = [prompt_token_ids(tokenizer, conversation) for conversation in conversations]
-    eos = model.generation_config.eos_token_id
-    eos = tokenizer.eos_token_id if eos is None else eos
+    eos = end_of_turn_id(model, tokenizer)
     samples: list[list[str]] = []
     with eval_mode(model, tokenizer, padding_side="left"):  # left padding: every row continues from its right edge
         for start in range(0, len(prompts), batch_size):
@@ -283,10 +282,9 @@ def lora_config(rank: int = 16, layers: Sequence[int] | None = None) -> LoraConf
 
     `layers` limits the adapter to those decoder blocks (PEFT then needs the module names spelled out).
     """
-    if layers is None:
-        return LoraConfig(r=rank, lora_alpha=2 * rank, lora_dropout=0.0, target_modules="all-linear", task_type="CAUSAL_LM")
-    return LoraConfig(r=rank, lora_alpha=2 * rank, lora_dropout=0.0, target_modules=LLAMA_LINEAR_LAYERS,
-                      layers_to_transform=list(layers), task_type="CAUSAL_LM")
+    placement = dict(target_modules="all-linear") if layers is None else dict(
+        target_modules=LLAMA_LINEAR_LAYERS, layers_to_transform=list(layers))
+    return LoraConfig(r=rank, lora_alpha=2 * rank, lora_dropout=0.0, task_type="CAUSAL_LM", **placement)
 
 
 def _short_run_arguments(profile: Profile) -> dict:

@@ -229,6 +229,12 @@ def text_logprobs(
 # ---------------------------------------------------------------- generation
 
 
+def end_of_turn_id(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase) -> int | list[int]:
+    """The token(s) that end an answer: the model's generation config, else the tokenizer's end-of-turn token."""
+    eos = model.generation_config.eos_token_id
+    return tokenizer.eos_token_id if eos is None else eos
+
+
 def generate(
     model: PreTrainedModel,
     tokenizer: PreTrainedTokenizerBase,
@@ -244,8 +250,7 @@ def generate(
     """
     prompts = [prompt_token_ids(tokenizer, conversation) for conversation in conversations]
     order = sorted(range(len(prompts)), key=lambda index: -len(prompts[index]))  # longest first: little padding
-    eos = model.generation_config.eos_token_id
-    eos = tokenizer.eos_token_id if eos is None else eos  # the end-of-turn token of the chat template
+    eos = end_of_turn_id(model, tokenizer)
     answers = [""] * len(prompts)
     # Left padding: generation continues from the right edge of every row.
     with eval_mode(model, tokenizer, padding_side="left"):
