@@ -1,7 +1,9 @@
-"""Train one method in its own process and write what it cost (memory, time) and bought (loss, accuracy) as JSON.
+"""Train one method in its own process and write what it cost (memory, time) and bought (held-out loss per row) as JSON.
 
 One process per method keeps the peaks apart: freed memory is not always returned to the OS, so a second run in
-the same process would start from the first one's high-water mark.
+the same process would start from the first one's high-water mark. `run_in_subprocesses` pays the imports once: one
+process imports torch, transformers and PEFT (about 10 s on a 2-core CPU), then forks a fresh child for each run
+before any model is loaded or any tensor computed.
 
     python -m curriculum.cost_run --method lora --steps 8 --output runs/03_compute_cost/lora.json
 """
@@ -12,7 +14,10 @@ import argparse
 import ctypes
 import gc
 import json
+import os
 import subprocess
+import tempfile
+import traceback
 import sys
 from dataclasses import asdict, dataclass
 from itertools import islice
@@ -24,22 +29,48 @@ import torch
 from curriculum.paths import data_file
 from ftkit.data import load_chat_jsonl, prompt_messages, reference_answer, to_train_dataset
 from ftkit.env import get_profile, seed_everything
-from ftkit.evaluate import answers_to
 from ftkit.measure import measure
 from ftkit.memory import METHODS, MethodSpec, block_linear_weight_bytes, count_parameters, weight_bytes
 from ftkit.methods import build_method_model
-from ftkit.scoring import answer_logprobs, mean_token_loss
+from ftkit.data_quality.ranking import label_logprobs
+from ftkit.scoring import AnswerScore, answer_logprobs, mean_token_loss
 from ftkit.train import TrainConfig, train
-from curriculum.triage import triage_correct
 
 MAX_LENGTH = 192  # triage rows are ~146 tokens with the chat template; nothing is cut
+URGENCIES = ["emergency", "urgent", "routine"]
+URGENCY_PREFIX = '{"urgency": "'  # every triage answer opens with this; the label's first token follows
+
+
+def answer_scores(model, tokenizer, rows: list[dict], batch_size: int = 8) -> list[AnswerScore]:
+    """Each chat row's reference-answer log-likelihood (the prompt is masked, as in training)."""
+    return answer_logprobs(model, tokenizer, [prompt_messages(row) for row in rows], [reference_answer(row) for row in rows],
+                           batch_size=batch_size, max_length=MAX_LENGTH)
 
 
 def answer_loss(model, tokenizer, rows: list[dict], batch_size: int = 8) -> float:
-    """Mean cross-entropy per answer token on chat rows (the prompt is masked, as in training)."""
-    scores = answer_logprobs(model, tokenizer, [prompt_messages(row) for row in rows], [reference_answer(row) for row in rows],
-                             batch_size=batch_size, max_length=MAX_LENGTH)
-    return mean_token_loss(scores)
+    """Mean cross-entropy per answer token on chat rows, every token weighing the same."""
+    return mean_token_loss(answer_scores(model, tokenizer, rows, batch_size))
+
+
+def answer_row_losses(model, tokenizer, rows: list[dict], batch_size: int = 8) -> list[float]:
+    """Each row's mean cross-entropy per answer token: one value per row, for intervals over rows."""
+    return [score.loss for score in answer_scores(model, tokenizer, rows, batch_size)]
+
+
+def predicted_urgency(model, tokenizer, rows: list[dict]) -> list[str]:
+    """The urgency the model would write first in its JSON answer: the likeliest of the three labels' first tokens."""
+    scores = label_logprobs(model, tokenizer, rows, URGENCIES, answer_prefix=URGENCY_PREFIX)
+    return [URGENCIES[int(index)] for index in scores.argmax(dim=1)]
+
+
+def trained_row_indices(trainer, dataset, steps: int) -> list[int]:
+    """Which dataset rows the first `steps` batches held, replayed from the Trainer's seeded sampler."""
+    where = {tuple(ids): index for index, ids in enumerate(dataset["input_ids"])}
+    rows = []
+    for batch in islice(trainer.get_train_dataloader(), steps):
+        for ids, mask in zip(batch["input_ids"], batch["attention_mask"]):
+            rows.append(where[tuple(ids[mask.bool()].tolist())])
+    return rows
 
 
 def current_memory_bytes(device: str) -> int:
@@ -97,8 +128,10 @@ class CostReport:
     learning_rate: float
     first_train_loss: float
     final_train_loss: float
-    heldout_loss: float
-    accuracy: float
+    heldout_loss: float  # mean of the rows' per-token losses (each row weighs the same)
+    heldout_row_losses: list[float]
+    trained_rows: list[int]  # indices into the training file, in the order the batches held them
+    urgency_predictions: list[str]  # for the first `urgency_rows` held-out rows; empty when not asked
     saved_mib: float  # adapter (adapters) or full safetensors checkpoint (others); 0 when not saved
     device: str
 
@@ -108,12 +141,17 @@ def run_method(
     steps: int,
     batch_size: int,
     eval_rows: int,
-    accuracy_rows: int,
     output_dir: Path,
     model_id: str | None = None,
     save: bool = False,
+    learning_rate: float | None = None,
+    urgency_rows: int = 0,
 ) -> CostReport:
-    """Load, train `steps` steps, evaluate and optionally save one method; return the measurements."""
+    """Load, train `steps` steps, evaluate and optionally save one method; return the measurements.
+
+    `learning_rate` overrides the method's default (a sweep); `urgency_rows` > 0 also reads the trained model's
+    urgency choice on that many held-out rows (the generative model used as a classifier).
+    """
     profile = get_profile()
     seed_everything()
     method = MethodSpec(method_name)
@@ -131,7 +169,7 @@ def run_method(
     train_set = to_train_dataset(train_rows, tokenizer, MAX_LENGTH)
     config = TrainConfig(
         max_steps=steps,
-        learning_rate=built.learning_rate,
+        learning_rate=learning_rate or built.learning_rate,
         per_device_train_batch_size=batch_size,
         output_dir=str(output_dir / method_name),
         report_to="none",  # one process per method: no TensorBoard writer to start and flush
@@ -141,10 +179,8 @@ def run_method(
     losses = [loss for _, loss in result.train_losses]
     # The Trainer's sampler is seeded, so a fresh dataloader replays the training batches in the same order.
     padded = [batch["input_ids"].shape[1] for batch in islice(result.trainer.get_train_dataloader(), steps)]
-    heldout = answer_loss(model, tokenizer, test_rows[:eval_rows])
-    # The reference answers are at most 18 tokens with the end-of-turn token; 20 new tokens cover them.
-    answers = answers_to(model, tokenizer, test_rows[:accuracy_rows], max_new_tokens=20, batch_size=profile.eval_batch_size)
-    accuracy = sum(triage_correct(a, r) for a, r in zip(answers, test_rows)) / max(len(answers), 1)
+    heldout = answer_row_losses(model, tokenizer, test_rows[:eval_rows])
+    urgency = predicted_urgency(model, tokenizer, test_rows[:urgency_rows]) if urgency_rows else []
 
     saved = 0.0
     if save:
@@ -169,48 +205,91 @@ def run_method(
         tokens_per_s=result.cost.tokens_per_s,
         mean_seq_len=result.cost.tokens / (steps * batch_size),
         padded_seq_len=sum(padded) / len(padded),
-        learning_rate=built.learning_rate,
+        learning_rate=learning_rate or built.learning_rate,
         first_train_loss=losses[0],
         final_train_loss=result.final_train_loss,
-        heldout_loss=heldout,
-        accuracy=accuracy,
+        heldout_loss=sum(heldout) / len(heldout),
+        heldout_row_losses=heldout,
+        trained_rows=trained_row_indices(result.trainer, train_set, steps),
+        urgency_predictions=urgency,
         saved_mib=saved,
         device=profile.device,
     )
 
 
-def run_in_subprocess(method: str, output: Path, **options) -> dict:
-    """Run `python -m curriculum.cost_run` for one method in a fresh process and return its JSON report."""
-    command = [sys.executable, "-m", "curriculum.cost_run", "--method", method, "--output", str(output)]
-    for name, value in options.items():
-        flag = "--" + name.replace("_", "-")
-        if isinstance(value, bool):
-            command += [flag] if value else []
-        elif value is not None:
-            command += [flag, str(value)]
-    completed = subprocess.run(command, capture_output=True, text=True)
+def run_in_subprocesses(jobs: list[dict]) -> list[dict]:
+    """Run each job ({"method", "output", and run_method's options}) in its own forked child; return their reports.
+
+    One `python -m curriculum.cost_run --jobs FILE` process imports once and forks a child per job, in order.
+    """
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump([{**job, "output": str(job["output"])} for job in jobs], handle)
+    try:
+        completed = subprocess.run([sys.executable, "-m", "curriculum.cost_run", "--jobs", handle.name],
+                                   capture_output=True, text=True)
+    finally:
+        Path(handle.name).unlink()
     if completed.returncode != 0:
-        raise RuntimeError(f"{method} run failed (exit {completed.returncode}):\n{completed.stderr[-3000:]}")
-    return json.loads(Path(output).read_text())
+        raise RuntimeError(f"cost runs failed (exit {completed.returncode}):\n{completed.stderr[-3000:]}")
+    return [json.loads(Path(job["output"]).read_text()) for job in jobs]
+
+
+def run_in_subprocess(method: str, output: Path, **options) -> dict:
+    """One method in a fresh process; its JSON report."""
+    return run_in_subprocesses([{"method": method, "output": output, **options}])[0]
+
+
+def run_job(job: dict) -> None:
+    """Run one job and write its JSON report where it says."""
+    options = {key: value for key, value in job.items() if key not in ("method", "output")}
+    output = Path(job["output"])
+    report = run_method(job["method"], output_dir=output.parent, **options)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(asdict(report), indent=2))
+
+
+def run_jobs_forked(jobs: list[dict]) -> None:
+    """Each job in a child forked from this process (imports done, no model loaded, no tensor computed yet)."""
+    for job in jobs:
+        pid = os.fork()
+        if pid == 0:  # the child: run, then leave without running the parent's exit handlers
+            code = 0
+            try:
+                run_job(job)
+            except BaseException:  # report any failure through the exit status, with its traceback on stderr
+                traceback.print_exc()
+                code = 1
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"{job['method']} run failed (exit {os.waitstatus_to_exitcode(status)})")
 
 
 def main(argv: list[str] | None = None) -> None:
     """Command line: one method, its budget, where to write the JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--method", choices=METHODS, required=True)
+    parser.add_argument("--jobs", type=Path, help="a JSON list of runs (method, output, options), each in a forked child")
+    parser.add_argument("--method", choices=METHODS)
     parser.add_argument("--steps", type=int, default=12)
     parser.add_argument("--batch-size", type=int, default=4)
     parser.add_argument("--eval-rows", type=int, default=32)
-    parser.add_argument("--accuracy-rows", type=int, default=24)
+    parser.add_argument("--learning-rate", type=float, default=None, help="default: the method's (ftkit.methods)")
+    parser.add_argument("--urgency-rows", type=int, default=0, help="held-out rows to read the urgency choice on")
     parser.add_argument("--model-id", default=None, help="hub id or local folder; default: the profile's model")
     parser.add_argument("--save", action="store_true", help="save the adapter or checkpoint and report its size")
-    parser.add_argument("--output", type=Path, required=True, help="where to write the JSON report")
+    parser.add_argument("--output", type=Path, help="where to write the JSON report")
     args = parser.parse_args(argv)
-    report = run_method(
-        args.method, args.steps, args.batch_size, args.eval_rows, args.accuracy_rows, args.output.parent, args.model_id, args.save
-    )
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(asdict(report), indent=2))
+    if args.jobs:
+        run_jobs_forked(json.loads(args.jobs.read_text()))
+        return
+    if not (args.method and args.output):
+        parser.error("--method and --output are required without --jobs")
+    run_job({"method": args.method, "output": args.output, "steps": args.steps, "batch_size": args.batch_size,
+             "eval_rows": args.eval_rows, "model_id": args.model_id, "save": args.save,
+             "learning_rate": args.learning_rate, "urgency_rows": args.urgency_rows})
 
 
 if __name__ == "__main__":

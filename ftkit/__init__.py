@@ -42,6 +42,7 @@ _PUBLIC = {
     "wilson_interval": "ftkit.stats",
     "bootstrap_mean": "ftkit.stats",
     "paired_bootstrap_difference": "ftkit.stats",
+    "bootstrap_statistic": "ftkit.stats",
     "estimates_table": "ftkit.stats",
     "record": "ftkit.results",
     # training and its cost

@@ -102,12 +102,16 @@ def _on_device(batch: dict[str, torch.Tensor], model: nn.Module) -> dict[str, to
     return {name: tensor.to(device) for name, tensor in batch.items()}
 
 
+def pad_token_rows(rows: Sequence[dict], pad_token_id: int) -> dict[str, torch.Tensor]:
+    """Right-padded input_ids and their attention mask for a batch of rows with `input_ids`."""
+    ids = [torch.as_tensor(row["input_ids"]) for row in rows]
+    return {"input_ids": _pad(ids, pad_token_id), "attention_mask": _pad([torch.ones_like(i) for i in ids], 0)}
+
+
 def collate_rows(rows: Sequence[dict], pad_token_id: int) -> dict[str, torch.Tensor]:
     """Right-pad a batch of token rows (input_ids, labels and, where every row has it, body_hidden)."""
-    ids = [torch.as_tensor(row["input_ids"]) for row in rows]
     batch = {
-        "input_ids": _pad(ids, pad_token_id),
-        "attention_mask": _pad([torch.ones_like(i) for i in ids], 0),
+        **pad_token_rows(rows, pad_token_id),
         "labels": _pad([torch.as_tensor(row["labels"]) for row in rows], IGNORE_INDEX),
     }
     if all("body_hidden" in row for row in rows):
@@ -127,19 +131,18 @@ class RowCollator:
 
 
 def with_body_outputs(model: TopLayersLM, rows: Sequence[dict], pad_token_id: int, batch_size: int = 16) -> list[dict]:
-    """Each token row (input_ids, labels) with `body_hidden`, the frozen body's output for it, computed once."""
+    """Each token row (input_ids and any other fields, kept as they are) with `body_hidden`, the frozen body's output."""
     was_training = model.training
     model.eval()
     cached = []
     for start in range(0, len(rows), batch_size):
         chunk = rows[start : start + batch_size]
-        batch = _on_device(collate_rows(chunk, pad_token_id), model)
+        batch = _on_device(pad_token_rows(chunk, pad_token_id), model)
         hidden = model.body(batch["input_ids"], batch["attention_mask"])
         for row, row_hidden in zip(chunk, hidden):
             length = len(row["input_ids"])  # right padding: a row's own positions come first and are exact
             # Kept on the CPU like the token ids: the Trainer's data loader moves each batch to the device.
-            cached.append({"input_ids": list(row["input_ids"]), "labels": list(row["labels"]),
-                           "body_hidden": row_hidden[:length].cpu()})
+            cached.append({**row, "body_hidden": row_hidden[:length].cpu()})
     model.train(was_training)
     return cached
 

@@ -110,6 +110,8 @@ def _score_whole_rows(model: PreTrainedModel, collate, rows: Sequence[TokenRow])
     ]
     batch = _to_device(collate(features), ("input_ids", "attention_mask", "labels"), model.device)
     logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
+    # Prompt tuning (PEFT) returns logits for its virtual tokens first: keep the positions of the real tokens.
+    logits = logits[:, -batch["input_ids"].shape[1] :]
     # Position t predicts token t + 1; padding and prompt positions carry IGNORE_INDEX labels.
     return _summed_logprobs(logits[:, :-1], batch["labels"][:, 1:])
 

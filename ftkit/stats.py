@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
 from typing import TYPE_CHECKING
@@ -162,6 +162,34 @@ def paired_bootstrap_difference(
     low, high = _percentile_interval(_bootstrap_means(differences, resamples, seed, clusters), confidence)
     kind = "paired bootstrap" if clusters is None else "paired cluster bootstrap"
     return Estimate(point=float(differences.mean()), low=low, high=high, n=int(differences.size), kind=kind)
+
+
+def bootstrap_statistic(
+    statistic: Callable[..., float],
+    *columns: Sequence,
+    resamples: int = DEFAULT_RESAMPLES,
+    confidence: float = DEFAULT_CONFIDENCE,
+    seed: int = 0,
+) -> Estimate:
+    """`statistic(*columns)` (e.g. macro-F1 of labels and predictions) with a percentile bootstrap over items.
+
+    Each column holds one value per item; a resample draws items with replacement and keeps each item's values
+    together across columns.
+    """
+    arrays = [np.asarray(column) for column in columns]
+    if not arrays or arrays[0].size == 0:
+        raise ValueError("bootstrap_statistic needs at least one non-empty column")
+    sizes = {array.shape[0] for array in arrays}
+    if len(sizes) != 1:
+        raise ValueError(f"every column must have one value per item; lengths are {sorted(sizes)}")
+    if resamples < 1:
+        raise ValueError(f"resamples must be at least 1, got {resamples}")
+    size = sizes.pop()
+    rng = np.random.default_rng(seed)
+    values = np.array([statistic(*(array[indices] for array in arrays))
+                       for indices in rng.integers(0, size, size=(resamples, size))])
+    low, high = _percentile_interval(values, confidence)
+    return Estimate(point=float(statistic(*arrays)), low=low, high=high, n=size, kind="bootstrap")
 
 
 def estimates_table(estimates: Mapping[str, Estimate], digits: int = 2) -> pd.DataFrame:

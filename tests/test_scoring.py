@@ -180,3 +180,29 @@ def test_audit_ranking_scores_equal_per_row_computations(tiny_model, tokenizer):
         assert torch.allclose(got[index], next_token[first_tokens], atol=TOLERANCE)
         mean_loss = -per_row_logprob(tiny_model, prompt_ids + answer_ids, len(prompt_ids)) / len(answer_ids)
         assert losses[index] == pytest.approx(mean_loss, abs=TOLERANCE)
+
+
+def test_label_logprobs_after_an_answer_prefix_read_the_token_that_follows_the_prefix(tiny_model, tokenizer):
+    from ftkit.data_quality.ranking import label_logprobs
+
+    rows = [{"messages": [*user(q), {"role": "assistant", "content": "{}"}]} for q in ("Chest pain.", "A sore knee since May.")]
+    labels, prefix = ["emergency", "urgent", "routine"], '{"urgency": "'
+    got = label_logprobs(tiny_model, tokenizer, rows, labels, batch_size=2, answer_prefix=prefix)
+    prefix_ids = tokenizer(prefix, add_special_tokens=False)["input_ids"]
+    # Written out from the tokenizer's own split: '{"', 'urg', 'ency', '":', ' "' then 'emerg' / 'urg' / 'routine'.
+    first_tokens = [tokenizer(prefix + label, add_special_tokens=False)["input_ids"][len(prefix_ids)] for label in labels]
+    assert [tokenizer.decode([token]) for token in first_tokens] == ["emerg", "urg", "routine"]
+    for index, row in enumerate(rows):
+        prompt_ids, _ = rendered(tokenizer, row["messages"][:1], "{}")
+        with torch.no_grad():
+            next_token = torch.log_softmax(tiny_model(torch.tensor([prompt_ids + prefix_ids])).logits[0, -1].float(), dim=-1)
+        assert torch.allclose(got[index], next_token[first_tokens], atol=TOLERANCE)
+
+
+def test_label_logprobs_reject_a_prefix_that_merges_into_the_label(tiny_model, tokenizer):
+    from ftkit.data_quality.ranking import label_logprobs
+
+    rows = [{"messages": [*user("Chest pain."), {"role": "assistant", "content": "{}"}]}]
+    with pytest.raises(ValueError, match="does not start a new token"):
+        # "rout" is one token, "routine" another: the label would not begin at a token boundary.
+        label_logprobs(tiny_model, tokenizer, rows, ["ine"], answer_prefix="rout")

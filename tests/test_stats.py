@@ -10,6 +10,7 @@ import pytest
 from ftkit.stats import (
     Estimate,
     bootstrap_mean,
+    bootstrap_statistic,
     estimates_table,
     paired_bootstrap_difference,
     rate,
@@ -198,3 +199,22 @@ def test_paired_cluster_bootstrap_keeps_pairs_and_checks_labels():
     assert {estimate.low, estimate.high} <= {0.0, 1.0, 2.0}  # a resample holds clusters x and y whole
     with pytest.raises(ValueError, match="one label per item"):
         bootstrap_mean([1.0, 2.0], clusters=["x"])
+
+
+def test_bootstrap_statistic_keeps_each_items_columns_together():
+    labels = np.array([0, 1, 2, 0, 1, 2, 0, 1])
+    # Every prediction right: every resample keeps label and prediction together, so accuracy is 1 in all of them.
+    accuracy = bootstrap_statistic(lambda y, p: float((y == p).mean()), labels, labels.copy(), resamples=200)
+    assert (accuracy.point, accuracy.low, accuracy.high, accuracy.n) == (1.0, 1.0, 1.0, 8)
+
+
+def test_bootstrap_statistic_point_is_the_statistic_of_all_items_and_the_interval_brackets_it():
+    values = np.arange(20, dtype=float)
+    estimate = bootstrap_statistic(lambda v: float(np.median(v)), values, resamples=500, seed=3)
+    assert estimate.point == 9.5
+    assert estimate.low < 9.5 < estimate.high and 0 <= estimate.low and estimate.high <= 19
+
+
+def test_bootstrap_statistic_rejects_columns_of_different_lengths():
+    with pytest.raises(ValueError, match="one value per item"):
+        bootstrap_statistic(lambda a, b: 0.0, [1, 2, 3], [1, 2])

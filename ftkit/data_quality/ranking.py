@@ -41,20 +41,27 @@ def label_logprobs(
     rows: Sequence[Mapping],
     labels: Sequence[str],
     batch_size: int = 16,
+    answer_prefix: str = "",
 ) -> torch.Tensor:
-    """[rows, labels] log-probabilities of each label's first token as the start of the answer.
+    """[rows, labels] log-probabilities of each label's first token as the start of the answer (after `answer_prefix`).
 
     Forward passes instead of generation (the prompts once, then one token per label); the labels must start with
-    different tokens.
+    different tokens. `answer_prefix` is answer text every label follows (e.g. '{"urgency": "' for a JSON answer).
     """
     import torch
 
     from ftkit.scoring import prompt_token_ids, score_token_ids
 
-    first_tokens = [tokenizer(label, add_special_tokens=False)["input_ids"][0] for label in labels]
+    prefix = tokenizer(answer_prefix, add_special_tokens=False)["input_ids"] if answer_prefix else []
+    first_tokens = []
+    for label in labels:
+        ids = tokenizer(answer_prefix + label, add_special_tokens=False)["input_ids"]
+        if ids[: len(prefix)] != prefix or len(ids) == len(prefix):
+            raise ValueError(f"label {label!r} does not start a new token after the answer prefix {answer_prefix!r}")
+        first_tokens.append(ids[len(prefix)])
     if len(set(first_tokens)) != len(first_tokens):
         raise ValueError(f"labels {list(labels)} share a first token; they cannot be told apart in one step")
-    prompts = [prompt_token_ids(tokenizer, as_chat(row)["messages"][:-1]) for row in rows]
+    prompts = [prompt_token_ids(tokenizer, as_chat(row)["messages"][:-1]) + prefix for row in rows]
     # One scored row per (prompt, label): each prompt runs once and every label's first token is read from its cache.
     # batch_size counts prompts, as before: a batch holds batch_size prompts and their labels.
     scores = score_token_ids(
