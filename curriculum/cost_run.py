@@ -31,12 +31,16 @@ from ftkit.data import load_chat_jsonl, prompt_messages, reference_answer, to_tr
 from ftkit.env import get_profile, seed_everything
 from ftkit.measure import measure
 from ftkit.memory import METHODS, MethodSpec, block_linear_weight_bytes, count_parameters, weight_bytes
-from ftkit.methods import build_method_model
+from ftkit.methods import LEARNING_RATES, build_method_model
 from ftkit.data_quality.ranking import label_logprobs
 from ftkit.scoring import AnswerScore, answer_logprobs, mean_token_loss
 from ftkit.train import TrainConfig, train
 
 MAX_LENGTH = 192  # triage rows are ~146 tokens with the chat template; nothing is cut
+# Each method's rate on this task and budget (8 steps of 2 triage rows): of its ftkit.methods default times 1/3, 1 and
+# 3, the one with the lowest held-out loss in the recorded sweep (results/sweeps/03_compute_cost_qlora.csv).
+SWEPT_RATES = {name: LEARNING_RATES[name] * factor for name, factor in
+               {"full": 1 / 3, "last_blocks": 1, "lora": 3, "qlora": 1 / 3, "prefix": 3, "prompt": 3, "ia3": 1}.items()}
 URGENCIES = ["emergency", "urgent", "routine"]
 URGENCY_PREFIX = '{"urgency": "'  # every triage answer opens with this; the label's first token follows
 
