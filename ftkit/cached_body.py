@@ -120,14 +120,15 @@ def collate_rows(rows: Sequence[dict], pad_token_id: int) -> dict[str, torch.Ten
 
 
 class RowCollator:
-    """The Trainer's data collator for `TopLayersLM` rows."""
+    """The Trainer's data collator for `TopLayersLM` rows (or any rows `collate(rows, pad_token_id)` batches)."""
 
-    def __init__(self, pad_token_id: int):
+    def __init__(self, pad_token_id: int, collate=collate_rows):
         self.pad_token_id = pad_token_id
+        self.collate = collate
 
     def __call__(self, rows: Sequence[dict]) -> dict[str, torch.Tensor]:
         """One padded batch."""
-        return collate_rows(rows, self.pad_token_id)
+        return self.collate(rows, self.pad_token_id)
 
 
 def with_body_outputs(model: TopLayersLM, rows: Sequence[dict], pad_token_id: int, batch_size: int = 16) -> list[dict]:

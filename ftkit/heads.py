@@ -18,7 +18,8 @@ import torch.nn.functional as F
 from torch import nn
 from transformers import AutoModelForSequenceClassification, PreTrainedModel
 
-from ftkit.cached_body import TopLayersLM, _on_device, _pad, pad_token_rows
+from ftkit.cached_body import RowCollator, TopLayersLM, _on_device, _pad, pad_token_rows
+from ftkit.scoring import eval_mode
 
 
 class TopBlocksClassifier(TopLayersLM):
@@ -58,29 +59,22 @@ def collate_labelled_rows(rows: Sequence[dict], pad_token_id: int) -> dict[str, 
     return batch
 
 
-class LabelledRowCollator:
-    """The Trainer's data collator for `TopBlocksClassifier` rows."""
+class LabelledRowCollator(RowCollator):
+    """The Trainer's data collator for classification rows (`TopBlocksClassifier` or `sequence_classifier`)."""
 
     def __init__(self, pad_token_id: int):
-        self.pad_token_id = pad_token_id
-
-    def __call__(self, rows: Sequence[dict]) -> dict[str, torch.Tensor]:
-        """One padded batch."""
-        return collate_labelled_rows(rows, self.pad_token_id)
+        super().__init__(pad_token_id, collate_labelled_rows)
 
 
 def _batched_outputs(model: TopBlocksClassifier, rows: Sequence[dict], pad_token_id: int, batch_size: int,
                      output) -> np.ndarray:
     """`output(model, batch)` over the rows in batches, in eval mode and without gradients, stacked on the CPU."""
-    was_training = model.training
-    model.eval()
     parts = []
-    with torch.no_grad():
+    with eval_mode(model):
         for start in range(0, len(rows), batch_size):
             batch = _on_device(collate_labelled_rows(rows[start : start + batch_size], pad_token_id), model)
             batch.pop("labels", None)
             parts.append(output(model, batch).float().cpu())
-    model.train(was_training)
     return torch.cat(parts).numpy()
 
 
