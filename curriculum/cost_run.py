@@ -16,9 +16,9 @@ import gc
 import json
 import os
 import subprocess
+import sys
 import tempfile
 import traceback
-import sys
 from dataclasses import asdict, dataclass
 from itertools import islice
 from pathlib import Path
@@ -67,11 +67,11 @@ def predicted_urgency(model, tokenizer, rows: list[dict]) -> list[str]:
     return [URGENCIES[int(index)] for index in scores.argmax(dim=1)]
 
 
-def trained_row_indices(trainer, dataset, steps: int) -> list[int]:
-    """Which dataset rows the first `steps` batches held, replayed from the Trainer's seeded sampler."""
+def trained_row_indices(batches: list[dict], dataset) -> list[int]:
+    """Which dataset rows the training batches held, in order."""
     where = {tuple(ids): index for index, ids in enumerate(dataset["input_ids"])}
     rows = []
-    for batch in islice(trainer.get_train_dataloader(), steps):
+    for batch in batches:
         for ids, mask in zip(batch["input_ids"], batch["attention_mask"]):
             rows.append(where[tuple(ids[mask.bool()].tolist())])
     return rows
@@ -171,9 +171,10 @@ def run_method(
     train_rows = load_chat_jsonl(data_file("triage_train.jsonl"))
     test_rows = load_chat_jsonl(data_file("triage_test.jsonl"))
     train_set = to_train_dataset(train_rows, tokenizer, MAX_LENGTH)
+    rate = learning_rate or built.learning_rate
     config = TrainConfig(
         max_steps=steps,
-        learning_rate=learning_rate or built.learning_rate,
+        learning_rate=rate,
         per_device_train_batch_size=batch_size,
         output_dir=str(output_dir / method_name),
         report_to="none",  # one process per method: no TensorBoard writer to start and flush
@@ -182,7 +183,8 @@ def run_method(
     result = train(model, tokenizer, train_set, config=config)
     losses = [loss for _, loss in result.train_losses]
     # The Trainer's sampler is seeded, so a fresh dataloader replays the training batches in the same order.
-    padded = [batch["input_ids"].shape[1] for batch in islice(result.trainer.get_train_dataloader(), steps)]
+    batches = list(islice(result.trainer.get_train_dataloader(), steps))
+    padded = [batch["input_ids"].shape[1] for batch in batches]
     heldout = answer_row_losses(model, tokenizer, test_rows[:eval_rows])
     urgency = predicted_urgency(model, tokenizer, test_rows[:urgency_rows]) if urgency_rows else []
 
@@ -209,12 +211,12 @@ def run_method(
         tokens_per_s=result.cost.tokens_per_s,
         mean_seq_len=result.cost.tokens / (steps * batch_size),
         padded_seq_len=sum(padded) / len(padded),
-        learning_rate=learning_rate or built.learning_rate,
+        learning_rate=rate,
         first_train_loss=losses[0],
         final_train_loss=result.final_train_loss,
         heldout_loss=sum(heldout) / len(heldout),
         heldout_row_losses=heldout,
-        trained_rows=trained_row_indices(result.trainer, train_set, steps),
+        trained_rows=trained_row_indices(batches, train_set),
         urgency_predictions=urgency,
         saved_mib=saved,
         device=profile.device,
