@@ -150,14 +150,16 @@ def run_method(
     save: bool = False,
     learning_rate: float | None = None,
     urgency_rows: int = 0,
+    seed: int | None = None,
 ) -> CostReport:
     """Load, train `steps` steps, evaluate and optionally save one method; return the measurements.
 
     `learning_rate` overrides the method's default (a sweep); `urgency_rows` > 0 also reads the trained model's
-    urgency choice on that many held-out rows (the generative model used as a classifier).
+    urgency choice on that many held-out rows (the generative model used as a classifier); `seed` overrides
+    FTKIT_SEED (a sweep over seeds).
     """
     profile = get_profile()
-    seed_everything()
+    seed_everything(seed)
     method = MethodSpec(method_name)
     before = current_memory_bytes(profile.device)
     with measure(profile.device) as load_cost:
@@ -179,6 +181,7 @@ def run_method(
         output_dir=str(output_dir / method_name),
         report_to="none",  # one process per method: no TensorBoard writer to start and flush
         profile=profile.name,
+        seed=seed,  # None: FTKIT_SEED
     )
     result = train(model, tokenizer, train_set, config=config)
     losses = [loss for _, loss in result.train_losses]
@@ -284,6 +287,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--eval-rows", type=int, default=32)
     parser.add_argument("--learning-rate", type=float, default=None, help="default: the method's (ftkit.methods)")
     parser.add_argument("--urgency-rows", type=int, default=0, help="held-out rows to read the urgency choice on")
+    parser.add_argument("--seed", type=int, default=None, help="default: FTKIT_SEED")
     parser.add_argument("--model-id", default=None, help="hub id or local folder; default: the profile's model")
     parser.add_argument("--save", action="store_true", help="save the adapter or checkpoint and report its size")
     parser.add_argument("--output", type=Path, help="where to write the JSON report")
@@ -295,7 +299,7 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("--method and --output are required without --jobs")
     run_job({"method": args.method, "output": args.output, "steps": args.steps, "batch_size": args.batch_size,
              "eval_rows": args.eval_rows, "model_id": args.model_id, "save": args.save,
-             "learning_rate": args.learning_rate, "urgency_rows": args.urgency_rows})
+             "learning_rate": args.learning_rate, "urgency_rows": args.urgency_rows, "seed": args.seed})
 
 
 if __name__ == "__main__":
