@@ -38,9 +38,10 @@ from ftkit.train import TrainConfig, train
 
 MAX_LENGTH = 192  # triage rows are ~146 tokens with the chat template; nothing is cut
 # Each method's rate on this task and budget (8 steps of 2 triage rows): of its ftkit.methods default times 1/3, 1 and
-# 3, the one with the lowest held-out loss in the recorded sweep (results/sweeps/03_compute_cost_qlora.csv).
+# 3, the one with the lowest held-out loss averaged over seeds 0, 1 and 2 in the recorded sweep
+# (results/sweeps/03_compute_cost_qlora.csv; tests/test_cost_run.py checks that these are its choices).
 SWEPT_RATES = {name: LEARNING_RATES[name] * factor for name, factor in
-               {"full": 1 / 3, "last_blocks": 1, "lora": 3, "qlora": 1 / 3, "prefix": 3, "prompt": 3, "ia3": 1}.items()}
+               {"full": 1 / 3, "last_blocks": 1, "lora": 1, "qlora": 1, "prefix": 3, "prompt": 3, "ia3": 3}.items()}
 URGENCIES = ["emergency", "urgent", "routine"]
 URGENCY_PREFIX = '{"urgency": "'  # every triage answer opens with this; the label's first token follows
 
