@@ -3,6 +3,7 @@ batched greedy generation. Every chat it renders carries the short system line (
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -265,4 +266,45 @@ def generate(
             texts = tokenizer.batch_decode(output[:, inputs["input_ids"].shape[1] :], skip_special_tokens=True)
             for index, text in zip(batch, texts):
                 answers[index] = text.strip()
+    return answers
+
+
+def shared_prefix_length(prompts: Sequence[Sequence[int]]) -> int:
+    """How many leading token ids every prompt shares, leaving each at least one token of its own."""
+    shared = min(len(prompt) for prompt in prompts) - 1
+    first = prompts[0]
+    for prompt in prompts[1:]:
+        shared = min(shared, next((i for i, (a, b) in enumerate(zip(first, prompt)) if a != b), shared))
+    return max(shared, 0)
+
+
+def generate_after_shared_prefix(
+    model: PreTrainedModel,
+    tokenizer: PreTrainedTokenizerBase,
+    conversations: Sequence[Sequence[dict]],
+    max_new_tokens: int = 48,
+    description: str = "generating",
+) -> list[str]:
+    """Greedy answers to chat prompts that open alike (the same few-shot examples): the opening runs once.
+
+    The shared opening's keys and values are computed once; each prompt then runs alone (no padding) from a copy of
+    that cache, so only its own tokens and its answer cost compute. The answers are `generate`'s one row at a time,
+    up to float rounding; for prompts that share little, `generate`'s batches are faster.
+    """
+    prompts = [prompt_token_ids(tokenizer, conversation) for conversation in conversations]
+    if not prompts:
+        return []
+    shared = shared_prefix_length(prompts)
+    eos = end_of_turn_id(model, tokenizer)
+    answers = []
+    with eval_mode(model, tokenizer, padding_side="left"):
+        opening = torch.tensor([prompts[0][:shared]], device=model.device)
+        cache = model(input_ids=opening, use_cache=True).past_key_values if shared else None
+        for prompt in tqdm(prompts, desc=description, leave=False):
+            ids = torch.tensor([prompt], device=model.device)
+            output = model.generate(
+                input_ids=ids, attention_mask=torch.ones_like(ids), past_key_values=copy.deepcopy(cache),
+                max_new_tokens=max_new_tokens, do_sample=False, eos_token_id=eos, pad_token_id=tokenizer.pad_token_id,
+            )
+            answers.append(tokenizer.decode(output[0, len(prompt) :], skip_special_tokens=True).strip())
     return answers

@@ -206,3 +206,21 @@ def test_label_logprobs_reject_a_prefix_that_merges_into_the_label(tiny_model, t
     with pytest.raises(ValueError, match="does not start a new token"):
         # "rout" is one token, "routine" another: the label would not begin at a token boundary.
         label_logprobs(tiny_model, tokenizer, rows, ["ine"], answer_prefix="rout")
+
+
+def test_shared_prefix_length_leaves_every_prompt_a_token_of_its_own():
+    from ftkit.scoring import shared_prefix_length
+
+    assert shared_prefix_length([[1, 2, 3, 4], [1, 2, 3, 5], [1, 2, 9]]) == 2
+    assert shared_prefix_length([[1, 2, 3], [1, 2, 3, 4]]) == 2  # the shorter prompt keeps its last token
+    assert shared_prefix_length([[7, 1], [8, 1]]) == 0
+
+
+def test_generation_after_a_shared_prefix_gives_the_answers_of_generation_one_row_at_a_time(tiny_model, tokenizer):
+    from ftkit.scoring import generate, generate_after_shared_prefix
+
+    examples = [*user("Note: chest pain."), {"role": "assistant", "content": "emergency"},
+                *user("Note: sore knee."), {"role": "assistant", "content": "routine"}]
+    conversations = [[*examples, *user(f"Note: {note}")] for note in ("fever", "a rash since May", "cut finger")]
+    expected = generate(tiny_model, tokenizer, conversations, max_new_tokens=6, batch_size=1)
+    assert generate_after_shared_prefix(tiny_model, tokenizer, conversations, max_new_tokens=6) == expected

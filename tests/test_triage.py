@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from curriculum.triage import in_triage_format, looks_like_triage_json, parse_triage_answer, triage_correct
 
 ROW = {"urgency": "emergency", "department": "cardiology"}
@@ -32,3 +34,23 @@ def test_triage_format_counts_decisions_that_break_off_before_they_parse():
     assert in_triage_format(broken) and not looks_like_triage_json(broken)
     assert in_triage_format('{"urgency": "routine", "department": "dermatology"}')
     assert not in_triage_format("The capital of France is Paris.")
+
+
+def triage_row(note: str, urgency: str, department: str) -> dict:
+    """A triage chat row: the instruction, the note after its marker, the JSON answer."""
+    answer = json.dumps({"urgency": urgency, "department": department})
+    return {"messages": [{"role": "user", "content": f"Triage this note as JSON.\n\nNote: {note}"},
+                         {"role": "assistant", "content": answer}], "urgency": urgency, "department": department}
+
+
+def test_triage_accuracy_with_a_shared_prefix_answers_as_one_row_at_a_time(tiny_model, tokenizer):
+    from curriculum.prompting import one_per_department, with_examples
+    from curriculum.triage import triage_accuracy
+
+    train = [triage_row(f"Note {i}: pain in the {part}.", "urgent", department)
+             for i, (part, department) in enumerate([("chest", "cardiology"), ("skin", "dermatology")])]
+    rows = with_examples([triage_row("New note: fever.", "routine", "cardiology"),
+                          triage_row("New note: a rash.", "urgent", "dermatology")], lambda row: one_per_department(train))
+    shared = triage_accuracy(tiny_model, tokenizer, rows, shared_prefix=True)
+    alone = triage_accuracy(tiny_model, tokenizer, rows, batch_size=1)
+    assert shared.answers == alone.answers and shared.correct == alone.correct
