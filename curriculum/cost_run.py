@@ -33,7 +33,7 @@ from ftkit.measure import measure
 from ftkit.memory import METHODS, MethodSpec, block_linear_weight_bytes, count_parameters, weight_bytes
 from ftkit.methods import LEARNING_RATES, build_method_model
 from ftkit.data_quality.ranking import label_logprobs
-from ftkit.scoring import AnswerScore, answer_logprobs, mean_token_loss
+from ftkit.scoring import AnswerScore, answer_logprobs
 from ftkit.train import TrainConfig, train
 
 MAX_LENGTH = 192  # triage rows are ~146 tokens with the chat template; nothing is cut
@@ -50,11 +50,6 @@ def answer_scores(model, tokenizer, rows: list[dict], batch_size: int = 8) -> li
     """Each chat row's reference-answer log-likelihood (the prompt is masked, as in training)."""
     return answer_logprobs(model, tokenizer, [prompt_messages(row) for row in rows], [reference_answer(row) for row in rows],
                            batch_size=batch_size, max_length=MAX_LENGTH)
-
-
-def answer_loss(model, tokenizer, rows: list[dict], batch_size: int = 8) -> float:
-    """Mean cross-entropy per answer token on chat rows, every token weighing the same."""
-    return mean_token_loss(answer_scores(model, tokenizer, rows, batch_size))
 
 
 def answer_row_losses(model, tokenizer, rows: list[dict], batch_size: int = 8) -> list[float]:

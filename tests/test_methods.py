@@ -6,7 +6,7 @@ import pytest
 import torch
 from transformers import LlamaConfig, LlamaForCausalLM
 
-from curriculum.cost_run import answer_loss
+from curriculum.cost_run import answer_row_losses
 from ftkit.data import chat_row
 from ftkit.memory import MethodSpec, count_parameters
 from ftkit.methods import LEARNING_RATES, freeze_all_but_last_blocks, prepare_method
@@ -63,14 +63,15 @@ def test_count_parameters_splits_trainable_from_frozen():
     assert trainable == sum(p.numel() for p in model.model.layers[2].parameters()) + model.model.norm.weight.numel()
 
 
-def test_answer_loss_counts_only_answer_tokens():
+def test_answer_row_losses_count_only_answer_tokens():
     tokenizer = load_tokenizer()
     model = tiny_model(vocab_size=len(tokenizer))
     rows = [chat_row("Note: chest pain", '{"urgency": "emergency"}'), chat_row("Note: mild rash on the arm", "{}")]
-    loss = answer_loss(model, tokenizer, rows, batch_size=1)
-    # An untrained model is close to uniform over the vocabulary: loss near ln(vocab), whatever the prompt length.
-    assert abs(loss - torch.log(torch.tensor(float(len(tokenizer)))).item()) < 0.5
-    assert answer_loss(model, tokenizer, rows, batch_size=2) == pytest.approx(loss, rel=1e-4)  # padding changes nothing
+    losses = answer_row_losses(model, tokenizer, rows, batch_size=1)
+    # An untrained model is close to uniform over the vocabulary: each row's loss near ln(vocab), whatever the prompt length.
+    uniform = torch.log(torch.tensor(float(len(tokenizer)))).item()
+    assert len(losses) == len(rows) and all(abs(loss - uniform) < 0.5 for loss in losses)
+    assert answer_row_losses(model, tokenizer, rows, batch_size=2) == pytest.approx(losses, rel=1e-4)  # padding changes nothing
 
 
 def test_settling_a_loaded_model_releases_the_memory_mapped_checkpoint(tmp_path):
