@@ -297,7 +297,7 @@ def generate_after_shared_prefix(
     shared = shared_prefix_length(prompts)
     eos = end_of_turn_id(model, tokenizer)
     answers = []
-    with eval_mode(model, tokenizer, padding_side="left"):
+    with eval_mode(model):  # one row at a time: no padding to place
         opening = torch.tensor([prompts[0][:shared]], device=model.device)
         cache = model(input_ids=opening, use_cache=True).past_key_values if shared else None
         for prompt in tqdm(prompts, desc=description, leave=False):
