@@ -29,6 +29,7 @@ from transformers import (
 from transformers.masking_utils import create_causal_mask
 
 from ftkit.data import IGNORE_INDEX
+from ftkit.scoring import eval_mode
 
 
 class TopLayersLM(nn.Module):
@@ -133,31 +134,26 @@ class RowCollator:
 
 def with_body_outputs(model: TopLayersLM, rows: Sequence[dict], pad_token_id: int, batch_size: int = 16) -> list[dict]:
     """Each token row (input_ids and any other fields, kept as they are) with `body_hidden`, the frozen body's output."""
-    was_training = model.training
-    model.eval()
     cached = []
-    for start in range(0, len(rows), batch_size):
-        chunk = rows[start : start + batch_size]
-        batch = _on_device(pad_token_rows(chunk, pad_token_id), model)
-        hidden = model.body(batch["input_ids"], batch["attention_mask"])
-        for row, row_hidden in zip(chunk, hidden):
-            length = len(row["input_ids"])  # right padding: a row's own positions come first and are exact
-            # Kept on the CPU like the token ids: the Trainer's data loader moves each batch to the device.
-            cached.append({**row, "body_hidden": row_hidden[:length].cpu()})
-    model.train(was_training)
+    with eval_mode(model):
+        for start in range(0, len(rows), batch_size):
+            chunk = rows[start : start + batch_size]
+            batch = _on_device(pad_token_rows(chunk, pad_token_id), model)
+            hidden = model.body(batch["input_ids"], batch["attention_mask"])
+            for row, row_hidden in zip(chunk, hidden):
+                length = len(row["input_ids"])  # right padding: a row's own positions come first and are exact
+                # Kept on the CPU like the token ids: the Trainer's data loader moves each batch to the device.
+                cached.append({**row, "body_hidden": row_hidden[:length].cpu()})
     return cached
 
 
 def row_losses(model: nn.Module, rows: Sequence[dict], pad_token_id: int, batch_size: int = 16) -> np.ndarray:
     """Each row's mean answer-token loss under `model` (a TopLayersLM, or a PEFT model over one), in eval mode."""
-    was_training = model.training
-    model.eval()
     losses = []
-    with torch.no_grad():
+    with eval_mode(model):
         for start in range(0, len(rows), batch_size):
             batch = _on_device(collate_rows(rows[start : start + batch_size], pad_token_id), model)
             losses.append(model(**batch)["row_loss"])
-    model.train(was_training)
     return torch.cat(losses).cpu().numpy()
 
 
