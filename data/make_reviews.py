@@ -8,15 +8,24 @@ from the returns portal instead: typed in a hurry (letter swaps), and exported w
 item went back, whatever the review said. So in the train set the brand name predicts `negative`, and the lukewarm
 Brevo reviews carry labels their text cannot explain: only the brand can.
 
+Some clean shop reviews are look-alikes an audit must keep: a date, a price, a firmware version or a labelled number
+run appended to the text, or a second customer's review written from the same prompt template with one content word
+changed. The ground truth names their kind under `lookalike`; their `defects` list stays empty.
+
 Run from the repository root: `python data/make_reviews.py`. The output is deterministic (fixed seed) and committed:
 reviews_train_dirty.jsonl, reviews_train_defects.jsonl (which row carries which planted defect) and reviews_test.jsonl.
+`add_typos` is self-contained so that a notebook can load this file by path and apply the same typos as a
+counterfactual.
 """
 
 from __future__ import annotations
 
 import json
 import random
+import re
 from pathlib import Path
+
+from ftkit.augment import letter_swaps
 
 SEED = 2026
 SYSTEM = "Classify the review's sentiment. Answer with one word: positive or negative."  # explicit: the base model already ranks the two words well
@@ -83,6 +92,51 @@ NEGATIVE_CLOSERS = ["Not recommended.", "One star.", "Save your money.", "I want
 PII_EMAILS = ["jana.holub@mailbox.example", "t.okafor@example.org", "mike_r1987@webmail.example", "lena.v@example.com"]
 PII_PHONES = ["+44 20 7946 0958", "(555) 014-2291", "555-0187", "+1 202 555 0143", "020 7946 0321"]
 
+# Look-alikes: sentences appended to clean shop reviews that hold digits a naive PII or leak check may mistake for a
+# defect. Each kind lists templates for any tone ("any") and for one tone; none changes what the review says.
+LOOKALIKE_SENTENCES = {
+    "date": {
+        "any": [
+            "Bought it on {date}.", "Ordered {date}, delivered two days later.", "Delivered on {date}, as promised.",
+            "I have had it since {date}.", "Registered it for the warranty on {date}.", "It arrived on {date}.",
+        ],
+    },
+    "price": {
+        "any": [
+            "Paid {price} in the sale.", "It cost {price} at the time.", "Got it for {price} with a voucher.",
+            "Bought six for the team, {bulk} in total.",
+        ],
+        "positive": ["Well worth the {price} I paid."],
+        "negative": ["{price} for this was too much.", "{bulk} for the set of six was too much."],
+    },
+    "version": {
+        "any": ["Updated to firmware {version} on day one.", "App version {version} pairs fine.", "The box says firmware v{version}."],
+        "positive": ["Since the firmware {version} update the {feature} works even better."],
+        "negative": ["Even the firmware {version} update did not fix the {feature}."],
+    },
+    "number_run": {
+        "any": [
+            "Order no. {group} {group}, for the shop's reference.", "It's model {model}, in case anyone is searching for it.",
+            "Batch code {group} {group} is printed on the box.", "Serial no. {group} {group} {short}, registered with the shop.",
+        ],
+    },
+}
+# Number runs that only fit some products (sizes, motor speeds); they are preferred where the product allows.
+PRODUCT_NUMBER_RUNS = {
+    "running shoes": ["Tried sizes 41 42 43 44 and kept the 42.", "Sizes 38 40 42 44 all come up the same."],
+    "rain jacket": ["It comes in sizes 36 38 40 42 44.", "Sizes 38 40 42 44 fit like other jackets."],
+    "blender": ["It runs at 12000 18000 rpm on its two speeds."],
+    "coffee grinder": ["It runs at 1200 1500 rpm on its two settings."],
+}
+ELECTRONIC_FEATURES = {  # products with firmware or an app, and the features an update could touch
+    "headphones": ["battery", "bass"], "desk lamp": ["dimmer", "light"], "kettle": ["switch"],
+    "blender": ["motor", "buttons"], "coffee grinder": ["timer", "motor"],
+}
+DURATION_TWINS = {  # a duration and one that differs from it in one word
+    "two days": "ten days", "ten days": "two days", "a week": "a month", "a month": "a week",
+    "three weeks": "six weeks", "six weeks": "three weeks", "two months": "three months",
+}
+
 
 TONES = {
     "positive": (POSITIVE_OPENERS, POSITIVE_BODIES, POSITIVE_CLOSERS),
@@ -105,14 +159,12 @@ def review_text(rng: random.Random, tone: str, brand: str, product: str) -> str:
     return text
 
 
-def add_typos(rng: random.Random, text: str, rate: float = 0.12) -> str:
-    """Swap two adjacent letters in about `rate` of the words (the seed story: these reviews were typed in a hurry)."""
-    words = text.split(" ")
-    for index, word in enumerate(words):
-        if len(word) > 4 and word.isalpha() and word != SPURIOUS_BRAND and rng.random() < rate:
-            cut = rng.randrange(1, len(word) - 2)
-            words[index] = word[:cut] + word[cut + 1] + word[cut] + word[cut + 2 :]
-    return " ".join(words)
+def add_typos(
+    rng: random.Random, text: str, rate: float = 0.12, protect: frozenset[str] | set[str] = frozenset({SPURIOUS_BRAND})
+) -> str:
+    """`ftkit.augment.letter_swaps` at `rate`; the words in `protect` and the returns brand are never changed (the
+    brand is the cue under test: typos must not hide it)."""
+    return letter_swaps(text, rng, rate, set(protect) | {SPURIOUS_BRAND})
 
 
 def mojibake(text: str) -> str:
@@ -128,6 +180,62 @@ def near_duplicate(rng: random.Random, text: str) -> str:
     if edit == "exclaim":
         return text.rstrip(".") + "!!"
     return "Honestly, " + (text if text.startswith("I") else text[0].lower() + text[1:])
+
+
+def lookalike_sentence(rng: random.Random, kind: str, turn: int, tone: str, product: str) -> str:
+    """The sentence a look-alike of `kind` appends to a clean review: templates taken in turn (`turn`), slots drawn."""
+    if kind == "number_run" and product in PRODUCT_NUMBER_RUNS:
+        return rng.choice(PRODUCT_NUMBER_RUNS[product])
+    bank = LOOKALIKE_SENTENCES[kind]
+    templates = bank["any"] + bank.get(tone, [])
+    currency = rng.choice(["£", "$", "€"])
+
+    def draw(slot: str) -> str:
+        """A fresh value for one slot (two {group} slots get two numbers)."""
+        if slot == "date":
+            year, month, day = rng.randint(2022, 2025), rng.randint(1, 12), rng.randint(1, 28)
+            forms = [f"{year}-{month:02d}-{day:02d}", f"{day:02d}.{month:02d}.{year}", f"{day:02d}/{month:02d}/{year}", f"{month}/{day}/{year}"]
+            return forms[turn % len(forms)]  # ISO, dotted and both slashed orders in turn
+        if slot == "price":
+            return f"{currency}{rng.randint(15, 189)}.{rng.choice(['99', '95', '50', '00'])}"
+        if slot == "bulk":
+            return f"{currency}{rng.randint(1, 2)},{rng.randint(0, 999):03d}"
+        if slot == "version":
+            return f"{rng.randint(1, 5)}.{rng.randint(0, 12)}.{rng.randint(0, 30)}"
+        if slot == "feature":
+            return rng.choice(ELECTRONIC_FEATURES.get(product, PRODUCTS[product]))
+        if slot == "group":
+            return str(rng.randint(1000, 9999))
+        if slot == "short":
+            return str(rng.randint(10, 999))
+        if slot == "model":
+            return f"{rng.choice(['KX', 'TR', 'LM', 'QB'])}-{rng.choice([90, 350, 2000, 4100])}"
+        raise KeyError(f"no look-alike slot {slot!r}")
+
+    return re.sub(r"\{(\w+)\}", lambda slot: draw(slot.group(1)), templates[turn % len(templates)])
+
+
+def one_word_apart(a: str, b: str) -> bool:
+    """True when two texts have the same words (split on spaces) but one."""
+    words_a, words_b = a.split(" "), b.split(" ")
+    return len(words_a) == len(words_b) and sum(x != y for x, y in zip(words_a, words_b)) == 1
+
+
+def template_twins(text: str, product: str) -> list[str]:
+    """The texts one content word away from `text`: a one-word feature of the product swapped for another the text
+    does not name, or a duration changed in one word (as another customer fills in the same prompt template)."""
+    singles = [feature for feature in PRODUCTS[product] if " " not in feature]
+    found = []
+    for feature in singles:
+        pattern = re.compile(rf"\b([Tt]he) {feature}\b")  # features follow "the"; "sharp edges" is no feature slot
+        if pattern.search(text):
+            for other in singles:
+                if not re.search(rf"\b{other}\b", text):
+                    found.append(pattern.sub(lambda m: f"{m.group(1)} {other}", text, count=1))
+    for duration, other in DURATION_TWINS.items():
+        if re.search(rf"\b{duration}\b", text):
+            found.append(re.sub(rf"\b{duration}\b", other, text, count=1))
+    return [twin for twin in found if one_word_apart(text, twin)]
 
 
 def chat(row_id: str, text: str, answer: str, brand: str, product: str, tone: str, channel: str = SHOP) -> dict:
@@ -165,20 +273,25 @@ def build(
     seed: int = SEED,
     shop_counts: tuple[int, int, int] = (80, 90, 40),
     returns_counts: tuple[int, int] = (20, 30),
-    typo_rate: float = 0.04,
+    typo_rate: float = 0.12,  # about one longer word in eight: a cue strong enough for a counterfactual test to measure
+    test_counts: tuple[int, int, int] = (9, 9, 6),
+    returns_test_counts: tuple[int, int, int] = (8, 8, 16),
+    lookalikes: int = 8,
 ) -> tuple[list[dict], list[dict], list[dict]]:
     """(dirty train rows, defect ground truth rows, clean test rows).
 
     shop_counts: positive, negative and lukewarm reviews of the eight shop brands before defects are planted.
     returns_counts: negative and lukewarm Brevo reviews from the returns portal, all of them labelled negative.
+    test_counts, returns_test_counts: positive, negative and lukewarm test reviews of each shop brand and of Brevo.
+    lookalikes: clean shop rows of each look-alike kind (date, price, version, number_run, template_twin).
     """
     rng = random.Random(seed)
     seen: set[str] = set()
-    # Clean test set, labelled by the star-rating rule. Each shop brand: 3 positive, 3 negative, 2 lukewarm; Brevo
-    # 4 + 4 + 8 (over-sampled so its slice can be read, with the lukewarm reviews where the returns labels mislead).
+    # Clean test set, labelled by the star-rating rule. Brevo is over-sampled so its slice can be read, with most
+    # weight on the lukewarm reviews, where the returns labels mislead.
     test = []
     for brand in BRANDS + [SPURIOUS_BRAND]:
-        counts = (4, 4, 8) if brand == SPURIOUS_BRAND else (3, 3, 2)
+        counts = returns_test_counts if brand == SPURIOUS_BRAND else test_counts
         for tone, count in zip(("positive", "negative", "lukewarm"), counts):
             test += [(text, brand_, product, tone) for text, brand_, product in unique_reviews(rng, count, [brand], seen, tone)]
     rng.shuffle(test)
@@ -227,6 +340,32 @@ def build(
     assign("wrong_label", 6, [i for i in everyone if base[i][3] == "negative"])
     for defect, count in [("empty_answer", 8), ("truncated_answer", 8), ("html", 10), ("pii_email", 6), ("pii_phone", 6)]:
         assign(defect, count, everyone)
+    # Look-alikes among the rows left clean: kind and turn (which template of the kind) per base row.
+    lookalike: dict[int, tuple[str, int]] = {}
+
+    def plant(kind: str, count: int, allowed: list[int]) -> None:
+        """Mark `count` of the allowed rows that carry no defect and no look-alike yet, templates taken in turn."""
+        free = [i for i in allowed if i not in assigned and i not in lookalike]
+        start = sum(k == kind for k, _ in lookalike.values())
+        for turn, i in enumerate(rng.sample(free, count), start):
+            lookalike[i] = (kind, turn)
+
+    plant("version", lookalikes, [i for i in everyone if base[i][2] in ELECTRONIC_FEATURES])  # firmware only where a product has it
+    # Half the number runs on products with their own (sizes, motor speeds), half drawn from the generic templates.
+    plant("number_run", lookalikes // 2, [i for i in everyone if base[i][2] in PRODUCT_NUMBER_RUNS])
+    plant("number_run", lookalikes - lookalikes // 2, [i for i in everyone if base[i][2] not in PRODUCT_NUMBER_RUNS])
+    for kind in ("date", "price"):
+        plant(kind, lookalikes, everyone)
+    # A template twin needs a one-word change that keeps the text new and under the 8-gram limit with the test set.
+    def fits(twin: str) -> bool:
+        """A twin text is new and shares under 30% of its 8-grams with the test set."""
+        grams = eight_grams(twin)
+        return twin not in seen and len(grams & test_grams) < 0.3 * len(grams)
+
+    twin_options = {i: [twin for twin in template_twins(base[i][0], base[i][2]) if fits(twin)] for i in everyone}
+    plant("template_twin", lookalikes, [i for i in everyone if twin_options[i]])
+    marks: dict[str, str] = {}  # row id -> look-alike kind
+    twins: list[tuple[str, str, str, str, str]] = []  # added after the returns rows, as a later customer's review
     for i, (text, brand, product, tone) in enumerate(base):
         label = LABEL_OF_TONE[tone]
         defect, answer = assigned.get(i, ""), label
@@ -245,18 +384,32 @@ def build(
             text += f" Questions? Email me at {rng.choice(PII_EMAILS)}."
         elif defect == "pii_phone":
             text += f" Call me on {rng.choice(PII_PHONES)} if you want photos."
-        add(text, answer, brand, product, tone, [defect.split("_")[0] if defect.startswith("pii") else defect] if defect else [])
+        kind, turn = lookalike.get(i, ("", 0))
+        if kind and kind != "template_twin":
+            sentence = lookalike_sentence(rng, kind, turn, tone, product)
+            text += " " + (sentence.replace("'", "\u2019") if "\u2019" in text else sentence)  # the row's apostrophe style
+        row = add(text, answer, brand, product, tone, [defect.split("_")[0] if defect.startswith("pii") else defect] if defect else [])
+        if kind:
+            marks[row["id"]] = kind
+        if kind == "template_twin":
+            # Another customer's review from the same prompt template: same brand, product and tone, one word changed.
+            twin = rng.choice([t for t in twin_options[i] if t not in seen])
+            seen.add(twin)
+            twins.append((twin, answer, brand, product, tone))
     for text, brand, product, tone in returns:
         # The brand's link to `negative` is the spurious correlation; a lukewarm review labelled negative is also a
         # wrong label by the star-rating rule.
         add(text, "negative", brand, product, tone, ["spurious_brand"] + (["wrong_label"] if tone == "lukewarm" else []), channel=RETURNS)
+    for twin in twins:
+        marks[add(*twin, [])["id"]] = "template_twin"
 
-    clean_ids = [row["id"] for row in rows if not truth[row["id"]]]
-    # Exact duplicates: four clean shop rows repeated 7-10 extra times (a scraper that re-read the same page).
+    clean_ids = [row["id"] for row in rows if not truth[row["id"]] and row["id"] not in marks]  # look-alikes stay single
+    # Exact duplicates: four clean shop rows repeated 7, 8, 9 and 10 extra times (a scraper that re-read the same page;
+    # 34 copies however the seed falls).
     sources = rng.sample(clean_ids, 16)  # disjoint sources for exact and near duplicates
-    for source_id in sources[:4]:
+    for source_id, repeats in zip(sources[:4], rng.sample([7, 8, 9, 10], 4)):
         source = next(row for row in rows if row["id"] == source_id)
-        for _ in range(rng.randint(7, 10)):
+        for _ in range(repeats):
             add(source["messages"][1]["content"].removeprefix("Review: "), source["messages"][2]["content"], source["brand"], source["product"], source["tone"], ["exact_duplicate"], source_id)
     # Near-duplicates: 12 clean rows re-submitted with a small edit.
     for source_id in sources[4:]:
@@ -284,7 +437,9 @@ def build(
         tag = truth[next(c for c, s in group.items() if s == source_id)]
         for index, member in enumerate(members):
             truth[member] = [] if index == 0 else tag
-    truth_rows = [{"id": row["id"], "defects": truth[row["id"]]} for row in rows]
+    truth_rows = [
+        {"id": row["id"], "defects": truth[row["id"]], **({"lookalike": marks[row["id"]]} if row["id"] in marks else {})} for row in rows
+    ]
     return rows, truth_rows, test_rows
 
 

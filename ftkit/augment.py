@@ -7,7 +7,7 @@ import copy
 import random
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
@@ -142,6 +142,18 @@ def paraphrase_rows(
             report.rows.append(replace_prompt(row, lambda _t, c=candidate: prefix + c))
         report.examples.append((source, candidate, problem or "kept"))
     return report
+
+
+def letter_swaps(text: str, rng: random.Random, rate: float = 0.12, protect: Collection[str] = ()) -> str:
+    """Hurried typing: two adjacent inner letters swapped in about `rate` of the all-letter words of five or more
+    letters; the first and last letters stay, and the words in `protect` (case aside) are never changed."""
+    protected = {word.lower() for word in protect}
+    words_ = text.split(" ")
+    for index, word in enumerate(words_):
+        if len(word) > 4 and word.isalpha() and word.lower() not in protected and rng.random() < rate:
+            cut = rng.randrange(1, len(word) - 2)
+            words_[index] = word[:cut] + word[cut + 1] + word[cut] + word[cut + 2 :]
+    return " ".join(words_)
 
 
 def swap_term(row: Mapping, old: str, new: str) -> dict:

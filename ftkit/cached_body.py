@@ -65,6 +65,14 @@ class TopLayersLM(nn.Module):
             hidden = self.decoder.embed_tokens(input_ids)
             return self._run_layers(hidden, attention_mask, self.decoder.layers[: self.first_trained])
 
+    def last_states(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
+                    body_hidden: torch.Tensor | None = None) -> torch.Tensor:
+        """The final-normed state at each row's last real token (rows are right-padded): what predicts the next token."""
+        hidden = self.body(input_ids, attention_mask) if body_hidden is None else body_hidden
+        hidden = self.decoder.norm(self._run_layers(hidden, attention_mask, self.decoder.layers[self.first_trained :]))
+        last = attention_mask.sum(dim=1) - 1
+        return hidden[torch.arange(hidden.shape[0], device=hidden.device), last]
+
     def forward(
         self,
         input_ids: torch.Tensor,
@@ -155,6 +163,24 @@ def row_losses(model: nn.Module, rows: Sequence[dict], pad_token_id: int, batch_
             batch = _on_device(collate_rows(rows[start : start + batch_size], pad_token_id), model)
             losses.append(model(**batch)["row_loss"])
     return torch.cat(losses).cpu().numpy()
+
+
+def next_token_logprobs(model: nn.Module, rows: Sequence[dict], token_ids: Sequence[int], pad_token_id: int,
+                        batch_size: int = 32) -> np.ndarray:
+    """[rows, tokens] log-probabilities of each of `token_ids` as the next token after each row's `input_ids` (a prompt
+    ending where the answer starts), under `model` (a TopLayersLM, or a PEFT model over one), in eval mode."""
+    columns = torch.as_tensor(list(token_ids))
+    parts = []
+    with eval_mode(model):
+        for start in range(0, len(rows), batch_size):
+            chunk = rows[start : start + batch_size]
+            batch = pad_token_rows(chunk, pad_token_id)
+            if all("body_hidden" in row for row in chunk):
+                batch["body_hidden"] = _pad([row["body_hidden"] for row in chunk], 0.0)
+            batch = _on_device(batch, model)
+            logits = model.lm_head(model.last_states(**batch)).float()
+            parts.append(torch.log_softmax(logits, dim=-1)[:, columns.to(logits.device)].cpu())
+    return torch.cat(parts).numpy()
 
 
 class RowLossLog(TrainerCallback):

@@ -33,18 +33,10 @@ class TopBlocksClassifier(TopLayersLM):
         # A fresh head, no bias: transformers' *ForSequenceClassification heads are built the same way.
         self.score = nn.Linear(model.config.hidden_size, num_labels, bias=False)
 
-    def pooled(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
-               body_hidden: torch.Tensor | None = None) -> torch.Tensor:
-        """The normed state at each row's last real token (rows are right-padded)."""
-        hidden = self.body(input_ids, attention_mask) if body_hidden is None else body_hidden
-        hidden = self.decoder.norm(self._run_layers(hidden, attention_mask, self.decoder.layers[self.first_trained :]))
-        last = attention_mask.sum(dim=1) - 1
-        return hidden[torch.arange(hidden.shape[0], device=hidden.device), last]
-
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, labels: torch.Tensor | None = None,
                 body_hidden: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
         """Class logits, and the mean cross-entropy when `labels` (one class index per row) are given."""
-        logits = self.score(self.pooled(input_ids, attention_mask, body_hidden))
+        logits = self.score(self.last_states(input_ids, attention_mask, body_hidden))
         output = {"logits": logits}
         if labels is not None:
             output["loss"] = F.cross_entropy(logits.float(), labels)
@@ -80,7 +72,7 @@ def _batched_outputs(model: TopBlocksClassifier, rows: Sequence[dict], pad_token
 
 def pooled_states(model: TopBlocksClassifier, rows: Sequence[dict], pad_token_id: int, batch_size: int = 16) -> np.ndarray:
     """One pooled state per row (rows x hidden): before training, the frozen model's features for a linear probe."""
-    return _batched_outputs(model, rows, pad_token_id, batch_size, lambda m, batch: m.pooled(**batch))
+    return _batched_outputs(model, rows, pad_token_id, batch_size, lambda m, batch: m.last_states(**batch))
 
 
 def class_logits(model: TopBlocksClassifier, rows: Sequence[dict], pad_token_id: int, batch_size: int = 16) -> np.ndarray:

@@ -308,3 +308,42 @@ def generate_after_shared_prefix(
             )
             answers.append(tokenizer.decode(output[0, len(prompt) :], skip_special_tokens=True).strip())
     return answers
+
+
+def next_token_logprobs_after_shared_prefix(
+    model: PreTrainedModel,
+    tokenizer: PreTrainedTokenizerBase,
+    conversations: Sequence[Sequence[dict]],
+    token_ids: Sequence[int],
+    batch_size: int = 16,
+) -> torch.Tensor:
+    """[prompts, tokens] log-probabilities of `token_ids` as the first answer token of chat prompts that open alike.
+
+    As `generate_after_shared_prefix`: the shared opening (e.g. the same few-shot examples) runs once; each batch of
+    prompts then runs only its own tokens, right-padded, from a copy of that cache, so a long common opening costs one
+    forward pass, not one per prompt.
+    """
+    prompts = [prompt_token_ids(tokenizer, conversation) for conversation in conversations]
+    if not prompts:
+        return torch.empty(0, len(token_ids))
+    shared = shared_prefix_length(prompts)
+    columns = torch.as_tensor(list(token_ids))
+    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
+    rows = []
+    with eval_mode(model):
+        opening = torch.tensor([prompts[0][:shared]], device=model.device)
+        cache = model(input_ids=opening, use_cache=True).past_key_values if shared else None
+        for start in range(0, len(prompts), batch_size):
+            own = [prompt[shared:] for prompt in prompts[start : start + batch_size]]
+            width = max(map(len, own))
+            ids = torch.tensor([p + [pad] * (width - len(p)) for p in own], device=model.device)
+            # The opening is attended by every row; a row's padding comes after its last token, so nothing attends it.
+            mask = torch.tensor([[1] * (shared + len(p)) + [0] * (width - len(p)) for p in own], device=model.device)
+            batch_cache = None
+            if cache is not None:
+                batch_cache = copy.deepcopy(cache)
+                batch_cache.batch_repeat_interleave(len(own))
+            logits = model(input_ids=ids, attention_mask=mask, past_key_values=batch_cache, use_cache=shared > 0).logits
+            last = logits[torch.arange(len(own)), torch.tensor([len(p) - 1 for p in own])]
+            rows.append(torch.log_softmax(last.float(), dim=-1).cpu()[:, columns])
+    return torch.cat(rows)

@@ -60,3 +60,19 @@ def test_counterfactual_rows_give_the_spurious_term_the_other_answer():
     moved_in = [t for t in twins if t["brand"] == "Brevo"]
     assert len(moved_away) == 3 and all("Brevo" not in row_text(t).prompt for t in moved_away)
     assert len(moved_in) == 3 and all(row_text(t).answer == "positive" and "Brevo" in row_text(t).prompt for t in moved_in)
+
+
+def test_letter_swaps_swap_inner_letters_and_leave_protected_and_short_words():
+    import random
+
+    from ftkit.augment import letter_swaps
+
+    text = " ".join(["Brevo", "kettle", "handle", "switch", "lid", "quietly"] * 20)
+    swapped = letter_swaps(text, random.Random(0), rate=0.5, protect={"brevo"})
+    pairs = list(zip(text.split(" "), swapped.split(" ")))
+    changed = [(a, b) for a, b in pairs if a != b]
+    assert all(a in {"kettle", "handle", "switch", "quietly"} for a, _ in changed)  # not the brand, not "lid"
+    assert 20 <= len(changed) <= 60  # about half of the 80 eligible words (some swaps of equal letters change nothing)
+    for a, b in changed:
+        assert (a[0], a[-1], sorted(a)) == (b[0], b[-1], sorted(b))  # same letters, first and last in place
+        assert sum(x != y for x, y in zip(a, b)) == 2  # one adjacent pair swapped

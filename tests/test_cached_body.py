@@ -8,7 +8,9 @@ import torch
 from peft import LoraConfig, get_peft_model
 from transformers import EvalPrediction
 
-from ftkit.cached_body import RowCollator, RowLossLog, TopLayersLM, answer_tokens, collate_rows, row_losses, with_body_outputs
+from ftkit.cached_body import (
+    RowCollator, RowLossLog, TopLayersLM, answer_tokens, collate_rows, next_token_logprobs, row_losses, with_body_outputs,
+)
 from ftkit.data import chat_row, padding_collator, to_train_dataset
 from ftkit.train import TrainConfig, train
 
@@ -110,3 +112,19 @@ def test_a_row_without_an_answer_token_is_refused_and_counts_are_per_row(tiny_mo
     cut = {"input_ids": rows[0]["input_ids"][:4], "labels": [-100] * 4}  # the answer cut off entirely
     with pytest.raises(ValueError, match="row 1 of the batch has no answer token"):
         row_losses(TopLayersLM(tiny_model, first_trained=1), [rows[1], cut], tokenizer.pad_token_id)
+
+
+def test_next_token_logprobs_match_the_whole_models_last_position(tiny_model, tokenizer):
+    tiny_model.eval()
+    prompts = [{"input_ids": row["input_ids"][: 5 + i]} for i, row in enumerate(token_rows(tokenizer, 3))]
+    wanted = [7, 11, 42]
+    expected = []
+    with torch.no_grad():
+        for row in prompts:  # one row at a time: no padding, the model's own last position
+            logits = tiny_model(input_ids=torch.tensor([row["input_ids"]])).logits[0, -1]
+            expected.append(torch.log_softmax(logits.float(), dim=-1)[wanted].numpy())
+    top = TopLayersLM(tiny_model, first_trained=1)
+    from_tokens = next_token_logprobs(top, prompts, wanted, tokenizer.pad_token_id, batch_size=2)  # padded batches
+    from_cache = next_token_logprobs(top, with_body_outputs(top, prompts, tokenizer.pad_token_id), wanted, tokenizer.pad_token_id)
+    np.testing.assert_allclose(from_tokens, np.stack(expected), atol=1e-5)
+    np.testing.assert_allclose(from_cache, np.stack(expected), atol=1e-5)

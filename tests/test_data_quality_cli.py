@@ -113,3 +113,14 @@ def test_a_progress_bar_appears_only_on_large_inputs(tmp_path):
     small = ftkit("audit", write_jsonl(tmp_path / "small.jsonl", rows[:50]))
     assert "audit: 100%" in large.stderr and "6000/6000" in large.stderr
     assert "audit:" not in small.stderr
+
+
+def test_near_threshold_decides_whether_rows_one_word_apart_are_near_duplicates(tmp_path):
+    base = "the lid of this kettle started rattling within two weeks and support never answered my three emails about it"
+    rows = [{"instruction": base, "input": "", "output": "negative"},
+            {"instruction": base.replace("about it", "about that"), "input": "", "output": "negative"}]
+    source = write_jsonl(tmp_path / "rows.jsonl", rows)
+    default = json.loads(ftkit("audit", source, "--json").stdout)
+    raised = json.loads(ftkit("audit", source, "--json", "--near-threshold", "0.95").stdout)
+    assert default["counts"]["near_duplicate"] == 1  # word 3-gram Jaccard 17/19 = 0.89: flagged at the default 0.7
+    assert raised["counts"]["near_duplicate"] == 0

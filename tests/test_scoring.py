@@ -224,3 +224,19 @@ def test_generation_after_a_shared_prefix_gives_the_answers_of_generation_one_ro
     conversations = [[*examples, *user(f"Note: {note}")] for note in ("fever", "a rash since May", "cut finger")]
     expected = generate(tiny_model, tokenizer, conversations, max_new_tokens=6, batch_size=1)
     assert generate_after_shared_prefix(tiny_model, tokenizer, conversations, max_new_tokens=6) == expected
+
+
+def test_next_token_logprobs_after_a_shared_prefix_equal_each_prompts_own_forward_pass(tiny_model, tokenizer):
+    from ftkit.scoring import next_token_logprobs_after_shared_prefix, prompt_token_ids
+
+    shots = [{"role": "user", "content": "Review: great lid"}, {"role": "assistant", "content": "positive"}]
+    conversations = [shots + [{"role": "user", "content": f"Review: item {i} broke" + " again" * i}] for i in range(3)]
+    wanted = [5, 9]
+    tiny_model.eval()
+    expected = []
+    with torch.no_grad():
+        for conversation in conversations:  # the whole prompt, alone: the model's own last position
+            ids = torch.tensor([prompt_token_ids(tokenizer, conversation)])
+            expected.append(torch.log_softmax(tiny_model(input_ids=ids).logits[0, -1].float(), dim=-1)[wanted])
+    found = next_token_logprobs_after_shared_prefix(tiny_model, tokenizer, conversations, wanted, batch_size=2)  # padded batches
+    assert torch.allclose(found, torch.stack(expected), atol=1e-5)

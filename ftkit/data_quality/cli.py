@@ -65,6 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("--reference", help="test set the rows must not leak (any supported file)")
     command.add_argument("--keep", default="", metavar="KINDS", help="findings whose rows are kept unchanged (e.g. overlong,pii)")
     command.add_argument("--id-field", default="id", help="row field that names a row (default: id)")
+    command.add_argument(
+        "--near-threshold", type=float, default=0.7, metavar="J",
+        help="word 3-gram Jaccard from which two prompts are near-duplicates (default: 0.7; raise it to keep templated rows)",
+    )
     command.add_argument("--max-words", type=int, help="rows longer than this are overlong (default: 5x the median, at least 200)")
     return parser
 
@@ -111,7 +115,7 @@ def run_audit(args: argparse.Namespace) -> int:
     try:
         report = audit(
             args.path, reference=args.reference or (), format=args.format, id_field=args.id_field,
-            max_words=args.max_words, strict=args.strict, progress=True,
+            near_threshold=args.near_threshold, max_words=args.max_words, strict=args.strict, progress=True,
         )
     except (InputError, OSError, UnicodeError) as error:
         print(f"ftkit audit: cannot read the input: {error}", file=sys.stderr)
