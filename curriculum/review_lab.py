@@ -2,8 +2,9 @@
 
 Every run of the notebook shares the base model, the budget and the scoring: the blocks below the trained ones are
 frozen, so their output for a row is computed once (`ftkit.cached_body`) and reused by every run that trains on or
-scores that row; after a run the trained blocks get their starting weights back. A review's sentiment is read from the first answer token: the log-probabilities of `positive` and
-`negative` after the prompt, one forward pass of the top layers per row, no generation.
+scores that row; after a run the trained blocks get their starting weights back. A review's sentiment is read from
+the first answer token: the log-probabilities of `positive` and `negative` after the prompt, one forward pass of the
+top layers per row, no generation.
 """
 
 from __future__ import annotations
@@ -70,15 +71,13 @@ class ReviewLab:
         encoded = [tokenize_chat(row["messages"], self.tokenizer, self.budget.max_length) for row in rows]
         return self._with_body([{"input_ids": e["input_ids"], "labels": e["labels"]} for e in encoded])
 
-    def prompt_rows(self, rows: Sequence[dict], shots: Sequence[dict] = ()) -> list[dict]:
-        """Each row's prompt (after `shots`, example chats put before it as earlier turns), ready to score."""
-        examples = [message for shot in shots for message in shot["messages"] if message["role"] != "system"]
-        prompts = [row["messages"][:1] + examples + row["messages"][1:-1] if shots else row["messages"][:-1] for row in rows]
-        return self._with_body([{"input_ids": prompt_token_ids(self.tokenizer, prompt)} for prompt in prompts])
+    def prompt_rows(self, rows: Sequence[dict]) -> list[dict]:
+        """Each row's prompt (the chat up to its answer), with its cached body output, ready to score."""
+        return self._with_body([{"input_ids": prompt_token_ids(self.tokenizer, row["messages"][:-1])} for row in rows])
 
-    def label_logprobs(self, model: nn.Module, rows: Sequence[dict], shots: Sequence[dict] = ()) -> np.ndarray:
+    def label_logprobs(self, model: nn.Module, rows: Sequence[dict]) -> np.ndarray:
         """[rows, 2] log-probabilities of `positive` and `negative` as the answer's first token."""
-        return next_token_logprobs(model, self.prompt_rows(rows, shots), self.label_tokens, self.pad)
+        return next_token_logprobs(model, self.prompt_rows(rows), self.label_tokens, self.pad)
 
     @contextmanager
     def fine_tuned(self, rows: Sequence[dict], name: str, steps: int | None = None, output_dir: str = "runs") -> Iterator[Tuned]:
@@ -109,15 +108,15 @@ class ReviewLab:
 
 @dataclass
 class Tuned:
-    """A model of the lab (the base, or one with a trained adapter) and what scoring it needs."""
+    """A model of the lab (the base, or the base with its top blocks trained) and what scoring it needs."""
 
     lab: ReviewLab
     model: nn.Module
     result: TrainResult | None
 
-    def log_odds(self, rows: Sequence[dict], shots: Sequence[dict] = ()) -> np.ndarray:
+    def log_odds(self, rows: Sequence[dict]) -> np.ndarray:
         """log p(positive) - log p(negative) for each row's first answer token."""
-        scores = self.lab.label_logprobs(self.model, rows, shots)
+        scores = self.lab.label_logprobs(self.model, rows)
         return scores[:, 0] - scores[:, 1]
 
     def label_losses(self, rows: Sequence[dict]) -> np.ndarray:
