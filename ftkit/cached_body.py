@@ -117,15 +117,20 @@ def pad_token_rows(rows: Sequence[dict], pad_token_id: int) -> dict[str, torch.T
     return {"input_ids": _pad(ids, pad_token_id), "attention_mask": _pad([torch.ones_like(i) for i in ids], 0)}
 
 
+def with_cached_hidden(batch: dict[str, torch.Tensor], rows: Sequence[dict]) -> dict[str, torch.Tensor]:
+    """The batch with the rows' `body_hidden`, right-padded, when every row has one (else the full path runs)."""
+    if all("body_hidden" in row for row in rows):
+        batch["body_hidden"] = _pad([row["body_hidden"] for row in rows], 0.0)
+    return batch
+
+
 def collate_rows(rows: Sequence[dict], pad_token_id: int) -> dict[str, torch.Tensor]:
     """Right-pad a batch of token rows (input_ids, labels and, where every row has it, body_hidden)."""
     batch = {
         **pad_token_rows(rows, pad_token_id),
         "labels": _pad([torch.as_tensor(row["labels"]) for row in rows], IGNORE_INDEX),
     }
-    if all("body_hidden" in row for row in rows):
-        batch["body_hidden"] = _pad([row["body_hidden"] for row in rows], 0.0)
-    return batch
+    return with_cached_hidden(batch, rows)
 
 
 class RowCollator:
@@ -174,10 +179,7 @@ def next_token_logprobs(model: nn.Module, rows: Sequence[dict], token_ids: Seque
     with eval_mode(model):
         for start in range(0, len(rows), batch_size):
             chunk = rows[start : start + batch_size]
-            batch = pad_token_rows(chunk, pad_token_id)
-            if all("body_hidden" in row for row in chunk):
-                batch["body_hidden"] = _pad([row["body_hidden"] for row in chunk], 0.0)
-            batch = _on_device(batch, model)
+            batch = _on_device(with_cached_hidden(pad_token_rows(chunk, pad_token_id), chunk), model)
             logits = model.lm_head(model.last_states(**batch)).float()
             parts.append(torch.log_softmax(logits, dim=-1)[:, columns.to(logits.device)].cpu())
     return torch.cat(parts).numpy()

@@ -18,7 +18,7 @@ import torch.nn.functional as F
 from torch import nn
 from transformers import AutoModelForSequenceClassification, PreTrainedModel
 
-from ftkit.cached_body import RowCollator, TopLayersLM, _on_device, _pad, pad_token_rows
+from ftkit.cached_body import RowCollator, TopLayersLM, _on_device, pad_token_rows, with_cached_hidden
 from ftkit.scoring import eval_mode
 
 
@@ -46,9 +46,7 @@ class TopBlocksClassifier(TopLayersLM):
 def collate_labelled_rows(rows: Sequence[dict], pad_token_id: int) -> dict[str, torch.Tensor]:
     """Right-pad a batch of classification rows (input_ids, a class index `label`, and body_hidden where all have it)."""
     batch = {**pad_token_rows(rows, pad_token_id), "labels": torch.tensor([row["label"] for row in rows])}
-    if all("body_hidden" in row for row in rows):
-        batch["body_hidden"] = _pad([row["body_hidden"] for row in rows], 0.0)
-    return batch
+    return with_cached_hidden(batch, rows)
 
 
 class LabelledRowCollator(RowCollator):

@@ -278,6 +278,15 @@ def shared_prefix_length(prompts: Sequence[Sequence[int]]) -> int:
     return max(shared, 0)
 
 
+def _opening_cache(model: PreTrainedModel, prompts: Sequence[Sequence[int]]) -> tuple[int, object | None]:
+    """(length, key/value cache) of the opening every prompt shares; (0, None) when they share none."""
+    shared = shared_prefix_length(prompts)
+    if not shared:
+        return 0, None
+    opening = torch.tensor([list(prompts[0][:shared])], device=model.device)
+    return shared, model(input_ids=opening, use_cache=True).past_key_values
+
+
 def generate_after_shared_prefix(
     model: PreTrainedModel,
     tokenizer: PreTrainedTokenizerBase,
@@ -294,12 +303,10 @@ def generate_after_shared_prefix(
     prompts = [prompt_token_ids(tokenizer, conversation) for conversation in conversations]
     if not prompts:
         return []
-    shared = shared_prefix_length(prompts)
     eos = end_of_turn_id(model, tokenizer)
     answers = []
     with eval_mode(model):  # one row at a time: no padding to place
-        opening = torch.tensor([prompts[0][:shared]], device=model.device)
-        cache = model(input_ids=opening, use_cache=True).past_key_values if shared else None
+        _, cache = _opening_cache(model, prompts)
         for prompt in tqdm(prompts, desc=description, leave=False):
             ids = torch.tensor([prompt], device=model.device)
             output = model.generate(
@@ -326,13 +333,11 @@ def next_token_logprobs_after_shared_prefix(
     prompts = [prompt_token_ids(tokenizer, conversation) for conversation in conversations]
     if not prompts:
         return torch.empty(0, len(token_ids))
-    shared = shared_prefix_length(prompts)
     columns = torch.as_tensor(list(token_ids))
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
     rows = []
     with eval_mode(model):
-        opening = torch.tensor([prompts[0][:shared]], device=model.device)
-        cache = model(input_ids=opening, use_cache=True).past_key_values if shared else None
+        shared, cache = _opening_cache(model, prompts)
         for start in range(0, len(prompts), batch_size):
             own = [prompt[shared:] for prompt in prompts[start : start + batch_size]]
             width = max(map(len, own))
