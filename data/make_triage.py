@@ -2,7 +2,8 @@
 
 The notes are composed from hand-written clinical templates (presenting complaint, age, sex, duration, vitals,
 history) with a fixed seed, so the set is reproducible: `python data/make_triage.py` rewrites
-triage_train.jsonl and triage_test.jsonl. The label (urgency, department) follows from the complaint alone;
+triage_train.jsonl, triage_test.jsonl and triage_inbox.jsonl (a second test set with a cardiology clinic's mix of
+departments, for notebook 07). The label (urgency, department) follows from the complaint alone;
 the other details are realistic distractors. Fictional patients; not medical advice.
 """
 
@@ -86,15 +87,30 @@ def make_note(rng: random.Random, complaint: str, urgency: str) -> str:
     return f"{opening.format(age=age, sex=sex).capitalize()} {complaint} {rng.choice(DURATIONS)}. {vitals(rng, urgency)} {rng.choice(HISTORIES)}"
 
 
-def make_rows(count: int, seed: int, exclude: set[str]) -> list[dict]:
-    """`count` distinct rows, cycling through every complaint so each label is represented."""
+def make_rows(count: int, seed: int, exclude: set[str], per_department: dict[str, int] | None = None) -> list[dict]:
+    """`count` distinct rows, cycling through every complaint so each label is represented.
+
+    `per_department` (department -> rows) replaces the even mix: the cycle then skips departments that have theirs.
+    """
     rng = random.Random(seed)
     complaints = list(COMPLAINTS.items())
+    if per_department is not None:
+        if sum(per_department.values()) != count:
+            raise ValueError(f"per_department adds up to {sum(per_department.values())} rows, not {count}")
+        left = dict(per_department)
     rows: list[dict] = []
+    turn = 0
     while len(rows) < count:
-        complaint, (urgency, department) = complaints[len(rows) % len(complaints)]
+        complaint, (urgency, department) = complaints[turn % len(complaints)]
+        turn += 1
+        if per_department is not None:
+            if not left.get(department):
+                continue
+            left[department] -= 1
         note = make_note(rng, complaint, urgency)
         if note in exclude:
+            if per_department is not None:
+                left[department] += 1
             continue
         exclude.add(note)
         answer = json.dumps({"urgency": urgency, "department": department})
@@ -110,12 +126,18 @@ def make_rows(count: int, seed: int, exclude: set[str]) -> list[dict]:
     return rows
 
 
+# A cardiology clinic's inbox: two thirds of its notes are cardiology's, 3 each for the other seven departments.
+INBOX_MIX = {"cardiology": 40} | {department: 3 for department in
+                                 sorted({d for _, d in COMPLAINTS.values()} - {"cardiology"})}
+
+
 def main() -> None:
-    """Write the train and test splits; no note appears in both."""
+    """Write the train, test and inbox splits; no note appears in two of them."""
     folder = Path(__file__).resolve().parent
     seen: set[str] = set()
-    for name, count, seed in [("triage_train.jsonl", 228, 1), ("triage_test.jsonl", 76, 2)]:
-        rows = make_rows(count, seed, seen)
+    for name, count, seed, mix in [("triage_train.jsonl", 228, 1, None), ("triage_test.jsonl", 76, 2, None),
+                                   ("triage_inbox.jsonl", sum(INBOX_MIX.values()), 3, INBOX_MIX)]:
+        rows = make_rows(count, seed, seen, mix)
         with open(folder / name, "w", encoding="utf-8") as handle:
             handle.writelines(json.dumps(row) + "\n" for row in rows)
 

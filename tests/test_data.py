@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import pytest
 
@@ -105,6 +106,16 @@ def test_shipped_domain_sets_validate_and_do_not_overlap():
     notes = lambda rows: {row["messages"][0]["content"] for row in rows}  # noqa: E731
     assert len(train) >= 200 and len(test) >= 60
     assert not notes(train) & notes(test)
+
+
+def test_the_inbox_set_is_two_thirds_cardiology_and_shares_no_note_with_train_or_test():
+    inbox = load_chat_jsonl(data_file("triage_inbox.jsonl"))
+    others = load_chat_jsonl(data_file("triage_train.jsonl")) + load_chat_jsonl(data_file("triage_test.jsonl"))
+    departments = Counter(row["department"] for row in inbox)
+    assert departments.pop("cardiology") == 40
+    assert len(departments) == 7 and set(departments.values()) == {3}
+    notes = lambda rows: {row["messages"][0]["content"] for row in rows}  # noqa: E731
+    assert len(notes(inbox)) == len(inbox) and not notes(inbox) & notes(others)
 
 
 def test_order_desk_twins_change_only_the_asked_field_and_fresh_orders_are_disjoint():
