@@ -50,7 +50,7 @@ class TopBlocksLab:
         first_trained = model.config.num_hidden_layers - budget.trained_layers
         self.top = TopLayersLM(model, first_trained)
         self.trained = nn.ModuleList([*self.top.decoder.layers[first_trained:], self.top.decoder.norm])
-        self._start = {name: value.detach().clone() for name, value in self.trained.state_dict().items()}
+        self._open_runs = 0  # runs open now: a run nested in another continues from the outer run's weights
         self.pad = tokenizer.pad_token_id
         first_tokens = [tokenizer(label, add_special_tokens=False)["input_ids"][0] for label in self.labels]
         if len(set(first_tokens)) != len(self.labels):
@@ -71,6 +71,12 @@ class TopBlocksLab:
         encoded = [tokenize_chat(row["messages"], self.tokenizer, self.budget.max_length) for row in rows]
         return self._with_body([{"input_ids": e["input_ids"], "labels": e["labels"]} for e in encoded])
 
+    def text_rows(self, texts: Sequence[str]) -> list[dict]:
+        """Plain texts as token rows with the loss on every token but the first (language modelling, as continued
+        pretraining trains), with their cached body outputs."""
+        encoded = [self.tokenizer(text, truncation=True, max_length=self.budget.max_length)["input_ids"] for text in texts]
+        return self._with_body([{"input_ids": ids, "labels": list(ids)} for ids in encoded])
+
     def prompt_rows(self, rows: Sequence[dict]) -> list[dict]:
         """Each row's prompt (the chat up to its answer), with its cached body output, ready to score."""
         return self._with_body([{"input_ids": prompt_token_ids(self.tokenizer, row["messages"][:-1])} for row in rows])
@@ -81,9 +87,12 @@ class TopBlocksLab:
 
     @contextmanager
     def fine_tuned(self, rows: Sequence[dict], name: str, steps: int | None = None, output_dir: str = "runs") -> Iterator[Tuned]:
-        """The top blocks trained on `rows` (for `steps`, default the budget's) from their starting weights, which they
-        get back when the block ends."""
+        """The top blocks trained on `rows` (chat rows, or token rows from `text_rows`) for `steps` (default the
+        budget's), from the weights they have now; they get their starting weights back when the block ends, so a run
+        nested inside another continues from the outer run's weights (training in sequence)."""
         budget = self.budget
+        before = {name: value.detach().clone() for name, value in self.trained.state_dict().items()}
+        self._open_runs += 1
         self.trained.requires_grad_(True)
         args = TrainConfig(
             max_steps=steps or budget.steps, learning_rate=budget.learning_rate, per_device_train_batch_size=budget.batch,
@@ -95,11 +104,13 @@ class TopBlocksLab:
             disable_tqdm=True,  # many runs: a notebook would store every redraw of their progress bars
         )
         try:
-            result = train(self.top, self.tokenizer, self.training_rows(rows), config=args, data_collator=RowCollator(self.pad))
+            token_rows = rows if rows and "labels" in rows[0] else self.training_rows(rows)  # chats, or rows made by text_rows
+            result = train(self.top, self.tokenizer, token_rows, config=args, data_collator=RowCollator(self.pad))
             yield Tuned(self, self.top, result)
         finally:
-            self.trained.load_state_dict(self._start)  # the base model again, for the next run
-            self.trained.requires_grad_(False)
+            self.trained.load_state_dict(before)  # the weights the run started from (the base, unless nested)
+            self._open_runs -= 1
+            self.trained.requires_grad_(self._open_runs > 0)  # still trainable inside an outer run
 
     def base(self) -> Tuned:
         """The untrained model, scored the same way."""
