@@ -1,5 +1,5 @@
-"""Runs of notebooks 02 and 07: SmolLM2's top blocks fine-tuned from the same start for each training set, on cached
-body outputs.
+"""Runs of notebooks 02, 06 and 07: SmolLM2's top blocks fine-tuned from the same start for each training set, on
+cached body outputs.
 
 Every run of a notebook shares the base model, the budget and the scoring: the blocks below the trained ones are
 frozen, so their output for a row is computed once (`ftkit.cached_body`) and reused by every run that trains on or
@@ -41,7 +41,8 @@ def answer(row: dict) -> str:
 
 
 class TopBlocksLab:
-    """Fine-tunes the top blocks of one base model from the same start per run; scores rows by their first answer token."""
+    """Fine-tunes the top blocks of one base model, each run from the base weights (or, nested, from the outer run's);
+    scores rows by their first answer token."""
 
     def __init__(self, model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, budget: Budget, seed: int,
                  labels: Sequence[str], run_prefix: str = ""):
@@ -91,14 +92,14 @@ class TopBlocksLab:
         budget's), from the weights they have now; they get their starting weights back when the block ends, so a run
         nested inside another continues from the outer run's weights (training in sequence)."""
         budget = self.budget
-        before = {name: value.detach().clone() for name, value in self.trained.state_dict().items()}
+        before = {key: value.detach().clone() for key, value in self.trained.state_dict().items()}
         self._open_runs += 1
         self.trained.requires_grad_(True)
         args = TrainConfig(
             max_steps=steps or budget.steps, learning_rate=budget.learning_rate, per_device_train_batch_size=budget.batch,
             output_dir=f"{output_dir}/{self.run_prefix}{name}", label_names=["labels"], seed=self.seed,
-            # Linear decay to zero: the model a run ends with is not one noisy last step's, so the label threshold
-            # (where positive turns negative) does not swing from run to run.
+            # Linear decay to zero: the model a run ends with is not one noisy last step's, so the boundary between
+            # labels (where positive turns negative) does not swing from run to run.
             lr_scheduler_type="linear",
             report_to="none",  # the loss history comes back in memory; these short runs need no TensorBoard files
             disable_tqdm=True,  # many runs: a notebook would store every redraw of their progress bars

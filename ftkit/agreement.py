@@ -1,8 +1,8 @@
 """How far a metric agrees with people, and a ranking from pairwise preferences.
 
-- `kendall_tau_within` (and `kendall_tau_by_group`, `kendall_tau_interval`): Kendall's tau-b (scipy) between a metric and human ratings inside each group (e.g. the
-  candidate answers to one prompt), averaged over groups: it asks "does the metric order this prompt's answers as
-  people do?", free of how hard each prompt is.
+- `kendall_tau_within` (with `kendall_tau_by_group` and `kendall_tau_interval`): Kendall's tau-b (scipy) between a
+  metric and human ratings inside each group (e.g. the candidate answers to one prompt), averaged over groups: it asks
+  "does the metric order this prompt's answers as people do?", free of how hard each prompt is.
 - `bradley_terry`: strengths from pairwise wins (Bradley & Terry 1952), fitted by Hunter's (2004) MM updates.
 Intervals resample whole groups (`group_bootstrap`), since the answers to one prompt are not independent.
 """
