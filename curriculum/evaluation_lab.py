@@ -6,6 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from curriculum.prompting import split_prompt
+from ftkit.data import chat_row
+
 # Department -> the one-word body system the routing task answers with. Each word is a single token of SmolLM2's
 # tokenizer, so a model's first answer token decides the class (department names share first tokens such as "d").
 BODY_SYSTEMS = {
@@ -23,16 +26,14 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 def note_of(row: dict) -> str:
-    """The intake note of a triage or summary row (the user turn's text after "Note: ")."""
-    return row["messages"][0]["content"].split("Note: ", 1)[1]
+    """The intake note of a triage or summary row (the user turn's text after its instruction)."""
+    return split_prompt(row)[1]
 
 
-def routing_row(row: dict) -> dict:
-    """A triage row as a routing question: the note, answered with its body system (kept in `system`)."""
+def routing_row(row: dict, question: str = ROUTING_QUESTION) -> dict:
+    """A triage row as a routing question: the note after `question`, answered with its body system (kept in `system`)."""
     system = BODY_SYSTEMS[row["department"]]
-    return {**row, "system": system, "messages": [
-        {"role": "user", "content": f"{ROUTING_QUESTION}\n\nNote: {note_of(row)}"},
-        {"role": "assistant", "content": system}]}
+    return {**row, "system": system, **chat_row(f"{question}\n\nNote: {note_of(row)}", system)}
 
 
 def one_per_label(rows: Sequence[dict], key: str = "system") -> list[dict]:

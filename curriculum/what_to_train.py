@@ -6,7 +6,8 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from curriculum.evaluation_lab import BODY_SYSTEMS, note_of
+from curriculum.evaluation_lab import BODY_SYSTEMS, note_of, routing_row
+from ftkit.data import chat_row
 
 URGENCY_LABELS = ("emergency", "urgent", "routine")
 URGENCY_QUESTION = "How urgent is this patient? Answer with one word: emergency, urgent or routine."
@@ -18,21 +19,16 @@ def routing_answer(row: dict) -> str:
     return BODY_SYSTEMS[row["department"]]
 
 
-def chat(prompt: str, answer: str, **fields) -> dict:
-    """A one-turn chat row with its answer, keeping the extra fields given (e.g. task)."""
-    return {"messages": [{"role": "user", "content": prompt}, {"role": "assistant", "content": answer}], **fields}
-
-
 def with_instruction(row: dict, instruction: str) -> dict:
     """A triage row as a routing question under `instruction`, answered with its body system."""
-    return chat(f"{instruction}\n\nNote: {note_of(row)}", routing_answer(row), task="route")
+    return {**routing_row(row, instruction), "task": "route"}
 
 
 def task_row(row: dict, task: str, tagged: bool = False) -> dict:
     """The triage row's note alone as the prompt (optionally after the task's tag), answered for `task`."""
     answer = routing_answer(row) if task == "route" else row["urgency"]
     note = note_of(row)
-    return chat(f"{TASK_TAGS[task]}\n\n{note}" if tagged else note, answer, task=task)
+    return {**chat_row(f"{TASK_TAGS[task]}\n\n{note}" if tagged else note, answer), "task": task}
 
 
 def sample_mix(by_task: dict[str, Sequence[dict]], total: int, temperature: float, seed: int) -> list[dict]:
