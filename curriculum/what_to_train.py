@@ -10,7 +10,6 @@ from curriculum.evaluation_lab import BODY_SYSTEMS, note_of, routing_row
 from ftkit.data import chat_row
 
 URGENCY_LABELS = ("emergency", "urgent", "routine")
-URGENCY_QUESTION = "How urgent is this patient? Answer with one word: emergency, urgent or routine."
 TASK_TAGS = {"route": "Task: body system.", "urgency": "Task: urgency."}  # an explicit instruction naming the task
 
 
@@ -40,12 +39,17 @@ def sample_mix(by_task: dict[str, Sequence[dict]], total: int, temperature: floa
     if temperature <= 0:
         raise ValueError(f"temperature must be positive, got {temperature}")
     names = list(by_task)
-    weights = [len(by_task[name]) ** (1 / temperature) for name in names]
+    weights = _task_weights([len(by_task[name]) for name in names], temperature)
     rng = random.Random(seed)
     return [rng.choice(by_task[rng.choices(names, weights)[0]]) for _ in range(total)]
 
 
 def task_shares(names: Sequence[str], sizes: Sequence[int], temperature: float) -> dict[str, float]:
     """Each task's expected share of a mix drawn at `temperature` (as `sample_mix` draws it)."""
-    weights = [size ** (1 / temperature) for size in sizes]
+    weights = _task_weights(sizes, temperature)
     return {name: weight / sum(weights) for name, weight in zip(names, weights)}
+
+
+def _task_weights(sizes: Sequence[int], temperature: float) -> list[float]:
+    """n_i^(1/temperature) for each task size: the unnormalised sampling weights of both functions above."""
+    return [size ** (1 / temperature) for size in sizes]
