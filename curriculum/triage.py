@@ -74,7 +74,8 @@ def triage_accuracy(
     conversations = [prompt_messages(row) for row in rows]
     # The JSON answer is ~15 tokens; 32 leaves room for a preamble without paying for long rambles.
     if shared_prefix:
-        answers = generate_after_shared_prefix(model, tokenizer, conversations, max_new_tokens=32, description="triage")
+        answers = generate_after_shared_prefix(model, tokenizer, conversations, max_new_tokens=32, batch_size=batch_size,
+                                              description="triage")
     else:
         answers = generate(model, tokenizer, conversations, max_new_tokens=32, batch_size=batch_size, description="triage")
     correct = [triage_correct(answer, row) for answer, row in zip(answers, rows)]

@@ -292,28 +292,38 @@ def generate_after_shared_prefix(
     tokenizer: PreTrainedTokenizerBase,
     conversations: Sequence[Sequence[dict]],
     max_new_tokens: int = 48,
+    batch_size: int = 16,
     description: str = "generating",
 ) -> list[str]:
     """Greedy answers to chat prompts that open alike (the same few-shot examples): the opening runs once.
 
-    The shared opening's keys and values are computed once; each prompt then runs alone (no padding) from a copy of
-    that cache, so only its own tokens and its answer cost compute. The answers are `generate`'s one row at a time,
-    up to float rounding; for prompts that share little, `generate`'s batches are faster.
+    The shared opening's keys and values are computed once; each batch of prompts then runs only its own tokens and
+    its answers from a copy of that cache. A row's padding sits between the opening and its own tokens, masked out,
+    so each own token keeps the position it has in the unpadded prompt. The answers are `generate`'s one row at a
+    time, up to float rounding; for prompts that share little, `generate`'s batches are as fast.
     """
     prompts = [prompt_token_ids(tokenizer, conversation) for conversation in conversations]
     if not prompts:
         return []
     eos = end_of_turn_id(model, tokenizer)
+    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
     answers = []
-    with eval_mode(model):  # one row at a time: no padding to place
-        _, cache = _opening_cache(model, prompts)
-        for prompt in tqdm(prompts, desc=description, leave=False):
-            ids = torch.tensor([prompt], device=model.device)
+    with eval_mode(model):
+        shared, cache = _opening_cache(model, prompts)
+        for start in tqdm(range(0, len(prompts), batch_size), desc=description, leave=False):
+            own = [prompt[shared:] for prompt in prompts[start : start + batch_size]]
+            width = max(map(len, own))
+            ids = torch.tensor([[*prompts[0][:shared], *[pad] * (width - len(p)), *p] for p in own], device=model.device)
+            mask = torch.tensor([[1] * shared + [0] * (width - len(p)) + [1] * len(p) for p in own], device=model.device)
+            batch_cache = None
+            if cache is not None:
+                batch_cache = copy.deepcopy(cache)
+                batch_cache.batch_repeat_interleave(len(own))
             output = model.generate(
-                input_ids=ids, attention_mask=torch.ones_like(ids), past_key_values=copy.deepcopy(cache),
-                max_new_tokens=max_new_tokens, do_sample=False, eos_token_id=eos, pad_token_id=tokenizer.pad_token_id,
+                input_ids=ids, attention_mask=mask, past_key_values=batch_cache, max_new_tokens=max_new_tokens,
+                do_sample=False, eos_token_id=eos, pad_token_id=tokenizer.pad_token_id,
             )
-            answers.append(tokenizer.decode(output[0, len(prompt) :], skip_special_tokens=True).strip())
+            answers += [text.strip() for text in tokenizer.batch_decode(output[:, ids.shape[1] :], skip_special_tokens=True)]
     return answers
 
 

@@ -224,6 +224,8 @@ def test_generation_after_a_shared_prefix_gives_the_answers_of_generation_one_ro
     conversations = [[*examples, *user(f"Note: {note}")] for note in ("fever", "a rash since May", "cut finger")]
     expected = generate(tiny_model, tokenizer, conversations, max_new_tokens=6, batch_size=1)
     assert generate_after_shared_prefix(tiny_model, tokenizer, conversations, max_new_tokens=6) == expected
+    # Batches of two: the shorter row's padding sits between the opening and its own tokens.
+    assert generate_after_shared_prefix(tiny_model, tokenizer, conversations, max_new_tokens=6, batch_size=2) == expected
 
 
 def test_next_token_logprobs_after_a_shared_prefix_equal_each_prompts_own_forward_pass(tiny_model, tokenizer):
