@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 from ftkit.data import prompt_messages
-from ftkit.scoring import generate, generate_after_shared_prefix
+from ftkit.scoring import generate
 
 
 def parse_triage_answer(answer: str) -> dict | None:
@@ -64,19 +64,11 @@ class TriageResult:
 
 
 def triage_accuracy(
-    model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, rows: Sequence[dict], batch_size: int = 16,
-    shared_prefix: bool = False,
+    model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, rows: Sequence[dict], batch_size: int = 16
 ) -> TriageResult:
-    """Greedy answers to triage notes, scored on urgency and department.
-
-    `shared_prefix=True` suits prompts that open with the same few-shot examples: the opening runs once.
-    """
+    """Greedy answers to triage notes, scored on urgency and department (an opening all prompts share runs once)."""
     conversations = [prompt_messages(row) for row in rows]
     # The JSON answer is ~15 tokens; 32 leaves room for a preamble without paying for long rambles.
-    if shared_prefix:
-        answers = generate_after_shared_prefix(model, tokenizer, conversations, max_new_tokens=32, batch_size=batch_size,
-                                              description="triage")
-    else:
-        answers = generate(model, tokenizer, conversations, max_new_tokens=32, batch_size=batch_size, description="triage")
+    answers = generate(model, tokenizer, conversations, max_new_tokens=32, batch_size=batch_size, description="triage")
     correct = [triage_correct(answer, row) for answer, row in zip(answers, rows)]
     return TriageResult(correct, [looks_like_triage_json(answer) for answer in answers], answers)

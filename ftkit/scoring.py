@@ -238,6 +238,9 @@ def end_of_turn_id(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase) -
     return tokenizer.eos_token_id if eos is None else eos
 
 
+MIN_SHARED_OPENING = 8  # tokens: a shorter common opening saves less prefill than copying its cache into every row costs
+
+
 def generate(
     model: PreTrainedModel,
     tokenizer: PreTrainedTokenizerBase,
@@ -246,24 +249,40 @@ def generate(
     batch_size: int = 16,
     description: str = "generating",
 ) -> list[str]:
-    """Greedy answers to chat prompts, in order: batches of similar length, left padding, a progress bar.
+    """Greedy answers to chat prompts, in order: batches of similar length, a progress bar.
 
-    Each answer stops at the end-of-turn token or after `max_new_tokens` (the set's cap); call it once per evaluation
-    set so the set is batched as a whole.
+    The opening every prompt shares (the system line and chat header, a common instruction, the same few-shot
+    examples) runs once when it is at least `MIN_SHARED_OPENING` tokens; each batch then runs only its own tokens and
+    its answers from a copy of that cache. A row's padding sits between the opening and its own tokens (left padding
+    when there is no opening), masked out, so every token keeps the position it has in the unpadded prompt: the
+    answers are those of one prompt at a time, up to float rounding. Each answer stops at the end-of-turn token or
+    after `max_new_tokens` (the set's cap); call it once per evaluation set so the set is batched as a whole.
     """
     prompts = [prompt_token_ids(tokenizer, conversation) for conversation in conversations]
+    if not prompts:
+        return []
     order = sorted(range(len(prompts)), key=lambda index: -len(prompts[index]))  # longest first: little padding
     eos = end_of_turn_id(model, tokenizer)
+    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
     answers = [""] * len(prompts)
-    # Left padding: generation continues from the right edge of every row.
-    with eval_mode(model, tokenizer, padding_side="left"):
+    with eval_mode(model):
+        shared, cache = _opening_cache(model, prompts) if shared_prefix_length(prompts) >= MIN_SHARED_OPENING else (0, None)
+        opening = list(prompts[0][:shared])
         for start in tqdm(range(0, len(order), batch_size), desc=description, leave=False):
             batch = order[start : start + batch_size]
-            inputs = tokenizer.pad({"input_ids": [prompts[index] for index in batch]}, return_tensors="pt").to(model.device)
+            own = [prompts[index][shared:] for index in batch]
+            width = max(map(len, own))
+            ids = torch.tensor([[*opening, *[pad] * (width - len(p)), *p] for p in own], device=model.device)
+            mask = torch.tensor([[1] * shared + [0] * (width - len(p)) + [1] * len(p) for p in own], device=model.device)
+            batch_cache = None
+            if cache is not None:
+                batch_cache = copy.deepcopy(cache)
+                batch_cache.batch_repeat_interleave(len(own))
             output = model.generate(
-                **inputs, max_new_tokens=max_new_tokens, do_sample=False, eos_token_id=eos, pad_token_id=tokenizer.pad_token_id
+                input_ids=ids, attention_mask=mask, past_key_values=batch_cache, max_new_tokens=max_new_tokens,
+                do_sample=False, eos_token_id=eos, pad_token_id=tokenizer.pad_token_id,
             )
-            texts = tokenizer.batch_decode(output[:, inputs["input_ids"].shape[1] :], skip_special_tokens=True)
+            texts = tokenizer.batch_decode(output[:, ids.shape[1] :], skip_special_tokens=True)
             for index, text in zip(batch, texts):
                 answers[index] = text.strip()
     return answers
@@ -287,46 +306,6 @@ def _opening_cache(model: PreTrainedModel, prompts: Sequence[Sequence[int]]) -> 
     return shared, model(input_ids=opening, use_cache=True).past_key_values
 
 
-def generate_after_shared_prefix(
-    model: PreTrainedModel,
-    tokenizer: PreTrainedTokenizerBase,
-    conversations: Sequence[Sequence[dict]],
-    max_new_tokens: int = 48,
-    batch_size: int = 16,
-    description: str = "generating",
-) -> list[str]:
-    """Greedy answers to chat prompts that open alike (the same few-shot examples): the opening runs once.
-
-    The shared opening's keys and values are computed once; each batch of prompts then runs only its own tokens and
-    its answers from a copy of that cache. A row's padding sits between the opening and its own tokens, masked out,
-    so each own token keeps the position it has in the unpadded prompt. The answers are `generate`'s one row at a
-    time, up to float rounding; for prompts that share little, `generate`'s batches are as fast.
-    """
-    prompts = [prompt_token_ids(tokenizer, conversation) for conversation in conversations]
-    if not prompts:
-        return []
-    eos = end_of_turn_id(model, tokenizer)
-    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
-    answers = []
-    with eval_mode(model):
-        shared, cache = _opening_cache(model, prompts)
-        for start in tqdm(range(0, len(prompts), batch_size), desc=description, leave=False):
-            own = [prompt[shared:] for prompt in prompts[start : start + batch_size]]
-            width = max(map(len, own))
-            ids = torch.tensor([[*prompts[0][:shared], *[pad] * (width - len(p)), *p] for p in own], device=model.device)
-            mask = torch.tensor([[1] * shared + [0] * (width - len(p)) + [1] * len(p) for p in own], device=model.device)
-            batch_cache = None
-            if cache is not None:
-                batch_cache = copy.deepcopy(cache)
-                batch_cache.batch_repeat_interleave(len(own))
-            output = model.generate(
-                input_ids=ids, attention_mask=mask, past_key_values=batch_cache, max_new_tokens=max_new_tokens,
-                do_sample=False, eos_token_id=eos, pad_token_id=tokenizer.pad_token_id,
-            )
-            answers += [text.strip() for text in tokenizer.batch_decode(output[:, ids.shape[1] :], skip_special_tokens=True)]
-    return answers
-
-
 def next_token_logprobs_after_shared_prefix(
     model: PreTrainedModel,
     tokenizer: PreTrainedTokenizerBase,
@@ -336,7 +315,7 @@ def next_token_logprobs_after_shared_prefix(
 ) -> torch.Tensor:
     """[prompts, tokens] log-probabilities of `token_ids` as the first answer token of chat prompts that open alike.
 
-    As `generate_after_shared_prefix`: the shared opening (e.g. the same few-shot examples) runs once; each batch of
+    As in `generate`: the shared opening (e.g. the same few-shot examples) runs once; each batch of
     prompts then runs only its own tokens, right-padded, from a copy of that cache, so a long common opening costs one
     forward pass, not one per prompt.
     """

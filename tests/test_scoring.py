@@ -216,16 +216,19 @@ def test_shared_prefix_length_leaves_every_prompt_a_token_of_its_own():
     assert shared_prefix_length([[7, 1], [8, 1]]) == 0
 
 
-def test_generation_after_a_shared_prefix_gives_the_answers_of_generation_one_row_at_a_time(tiny_model, tokenizer):
-    from ftkit.scoring import generate, generate_after_shared_prefix
+def test_generation_from_a_shared_opening_gives_the_answers_of_each_prompt_alone(tiny_model, tokenizer, monkeypatch):
+    from ftkit import scoring
 
     examples = [*user("Note: chest pain."), {"role": "assistant", "content": "emergency"},
                 *user("Note: sore knee."), {"role": "assistant", "content": "routine"}]
     conversations = [[*examples, *user(f"Note: {note}")] for note in ("fever", "a rash since May", "cut finger")]
-    expected = generate(tiny_model, tokenizer, conversations, max_new_tokens=6, batch_size=1)
-    assert generate_after_shared_prefix(tiny_model, tokenizer, conversations, max_new_tokens=6) == expected
-    # Batches of two: the shorter row's padding sits between the opening and its own tokens.
-    assert generate_after_shared_prefix(tiny_model, tokenizer, conversations, max_new_tokens=6, batch_size=2) == expected
+    prompts = [scoring.prompt_token_ids(tokenizer, conversation) for conversation in conversations]
+    assert scoring.shared_prefix_length(prompts) >= scoring.MIN_SHARED_OPENING  # the opening is cached and reused
+    with monkeypatch.context() as patch:
+        patch.setattr(scoring, "MIN_SHARED_OPENING", 10**6)  # no cached opening: each whole prompt on its own
+        expected = scoring.generate(tiny_model, tokenizer, conversations, max_new_tokens=6, batch_size=1)
+    for batch_size in (1, 2, 3):  # in batches, a shorter row's padding sits between the opening and its own tokens
+        assert scoring.generate(tiny_model, tokenizer, conversations, max_new_tokens=6, batch_size=batch_size) == expected
 
 
 def test_next_token_logprobs_after_a_shared_prefix_equal_each_prompts_own_forward_pass(tiny_model, tokenizer):

@@ -43,7 +43,7 @@ def triage_row(note: str, urgency: str, department: str) -> dict:
                          {"role": "assistant", "content": answer}], "urgency": urgency, "department": department}
 
 
-def test_triage_accuracy_with_a_shared_prefix_answers_as_one_row_at_a_time(tiny_model, tokenizer):
+def test_triage_accuracy_on_few_shot_prompts_answers_in_a_batch_as_one_row_at_a_time(tiny_model, tokenizer):
     from curriculum.prompting import one_per_department, with_examples
     from curriculum.triage import triage_accuracy
 
@@ -51,6 +51,6 @@ def test_triage_accuracy_with_a_shared_prefix_answers_as_one_row_at_a_time(tiny_
              for i, (part, department) in enumerate([("chest", "cardiology"), ("skin", "dermatology")])]
     rows = with_examples([triage_row("New note: fever.", "routine", "cardiology"),
                           triage_row("New note: a rash.", "urgent", "dermatology")], lambda row: one_per_department(train))
-    shared = triage_accuracy(tiny_model, tokenizer, rows, shared_prefix=True)
+    together = triage_accuracy(tiny_model, tokenizer, rows, batch_size=2)  # the examples: an opening both prompts share
     alone = triage_accuracy(tiny_model, tokenizer, rows, batch_size=1)
-    assert shared.answers == alone.answers and shared.correct == alone.correct
+    assert together.answers == alone.answers and together.correct == alone.correct
