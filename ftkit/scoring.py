@@ -110,11 +110,14 @@ def _score_whole_rows(model: PreTrainedModel, collate, rows: Sequence[TokenRow])
         for prompt, answer in rows
     ]
     batch = _to_device(collate(features), ("input_ids", "attention_mask", "labels"), model.device)
-    logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
-    # Prompt tuning (PEFT) returns logits for its virtual tokens first: keep the positions of the real tokens.
-    logits = logits[:, -batch["input_ids"].shape[1] :]
-    # Position t predicts token t + 1; padding and prompt positions carry IGNORE_INDEX labels.
-    return _summed_logprobs(logits[:, :-1], batch["labels"][:, 1:])
+    # Position t predicts token t + 1, so no position before the shortest prompt's last token predicts an answer
+    # token: the vocabulary projection runs from there on. Prompt tuning (PEFT) puts its virtual tokens first, so the
+    # kept positions, counted from the end, are real tokens either way.
+    first = max(min(len(prompt) for prompt, _ in rows) - 1, 0)
+    width = batch["input_ids"].shape[1]
+    logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"], logits_to_keep=width - first).logits
+    # Padding and prompt positions carry IGNORE_INDEX labels.
+    return _summed_logprobs(logits[:, :-1], batch["labels"][:, first + 1 :])
 
 
 def _score_from_prompt_cache(model: PreTrainedModel, collate, rows: Sequence[TokenRow]) -> tuple[list[float], list[int]]:
@@ -337,7 +340,8 @@ def next_token_logprobs_after_shared_prefix(
             if cache is not None:
                 batch_cache = copy.deepcopy(cache)
                 batch_cache.batch_repeat_interleave(len(own))
-            logits = model(input_ids=ids, attention_mask=mask, past_key_values=batch_cache, use_cache=shared > 0).logits
-            last = logits[torch.arange(len(own)), torch.tensor([len(p) - 1 for p in own])]
-            rows.append(torch.log_softmax(last.float(), dim=-1).cpu()[:, columns])
+            # Only each row's last token predicts its answer: the vocabulary projection runs at that position alone.
+            last = torch.tensor([[len(p) - 1] for p in own], device=model.device)
+            logits = model(input_ids=ids, attention_mask=mask, past_key_values=batch_cache, use_cache=shared > 0, logits_to_keep=last).logits
+            rows.append(torch.log_softmax(logits[:, 0].float(), dim=-1).cpu()[:, columns])
     return torch.cat(rows)
