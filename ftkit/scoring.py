@@ -45,6 +45,16 @@ def eval_mode(
             tokenizer.padding_side = side
 
 
+def caches_prompts(model: torch.nn.Module) -> bool:
+    """Whether a prompt's keys and values can be computed once and continued: not under PEFT prompt or prefix tuning.
+
+    Those methods put virtual tokens before every input, so a cache computed for a prompt on its own would leave them
+    out (wrong answers or a shape error); they score and generate from whole prompts instead.
+    """
+    config = getattr(model, "active_peft_config", None)
+    return not getattr(config, "is_prompt_learning", False)
+
+
 # ---------------------------------------------------------------- answer log-likelihood
 
 
@@ -185,6 +195,7 @@ def score_token_ids(
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
     scores = [AnswerScore(0.0, 0)] * len(rows)
     scored = [index for index, row in enumerate(rows) if _scored_tokens(row) > 0]
+    shared_prompt = shared_prompt and caches_prompts(model)  # prompt and prefix tuning: whole rows, the same numbers
     if shared_prompt:
         short = [index for index in scored if len(rows[index][0]) < 2]
         if short:
@@ -255,11 +266,12 @@ def generate(
     """Greedy answers to chat prompts, in order: batches of similar length, a progress bar.
 
     The opening every prompt shares (the system line and chat header, a common instruction, the same few-shot
-    examples) runs once when it is at least `MIN_SHARED_OPENING` tokens; each batch then runs only its own tokens and
-    its answers from a copy of that cache. A row's padding sits between the opening and its own tokens (left padding
-    when there is no opening), masked out, so every token keeps the position it has in the unpadded prompt: the
-    answers are those of one prompt at a time, up to float rounding. Each answer stops at the end-of-turn token or
-    after `max_new_tokens` (the set's cap); call it once per evaluation set so the set is batched as a whole.
+    examples) runs once when it is at least `MIN_SHARED_OPENING` tokens and `caches_prompts(model)`; each batch then
+    runs only its own tokens and its answers from a copy of that cache. A row's padding sits between the opening and
+    its own tokens (left padding when there is no opening), masked out, so every token keeps the position it has in the
+    unpadded prompt: the answers are those of one prompt at a time, up to float rounding. Each answer stops at the
+    end-of-turn token or after `max_new_tokens` (the set's cap); call it once per evaluation set so the set is batched
+    as a whole.
     """
     prompts = [prompt_token_ids(tokenizer, conversation) for conversation in conversations]
     if not prompts:
@@ -269,7 +281,8 @@ def generate(
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
     answers = [""] * len(prompts)
     with eval_mode(model):
-        shared, cache = _opening_cache(model, prompts) if shared_prefix_length(prompts) >= MIN_SHARED_OPENING else (0, None)
+        reuse = caches_prompts(model) and shared_prefix_length(prompts) >= MIN_SHARED_OPENING
+        shared, cache = _opening_cache(model, prompts) if reuse else (0, None)
         opening = list(prompts[0][:shared])
         for start in tqdm(range(0, len(order), batch_size), desc=description, leave=False):
             batch = order[start : start + batch_size]
@@ -322,6 +335,8 @@ def next_token_logprobs_after_shared_prefix(
     prompts then runs only its own tokens, right-padded, from a copy of that cache, so a long common opening costs one
     forward pass, not one per prompt.
     """
+    if not caches_prompts(model):
+        raise ValueError("next-token scoring from a shared opening does not support PEFT prompt or prefix tuning")
     prompts = [prompt_token_ids(tokenizer, conversation) for conversation in conversations]
     if not prompts:
         return torch.empty(0, len(token_ids))

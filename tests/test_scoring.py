@@ -245,3 +245,25 @@ def test_next_token_logprobs_after_a_shared_prefix_equal_each_prompts_own_forwar
             expected.append(torch.log_softmax(tiny_model(input_ids=ids).logits[0, -1].float(), dim=-1)[wanted])
     found = next_token_logprobs_after_shared_prefix(tiny_model, tokenizer, conversations, wanted, batch_size=2)  # padded batches
     assert torch.allclose(found, torch.stack(expected), atol=1e-5)
+
+
+@pytest.mark.parametrize("method", ["prompt tuning", "prefix tuning"])
+def test_prompt_and_prefix_tuning_generate_and_score_from_whole_prompts(tiny_model, tokenizer, monkeypatch, method):
+    from peft import PrefixTuningConfig, PromptTuningConfig, get_peft_model
+
+    from ftkit import scoring
+
+    config_class = PromptTuningConfig if method == "prompt tuning" else PrefixTuningConfig
+    model = get_peft_model(tiny_model, config_class(task_type="CAUSAL_LM", num_virtual_tokens=4))
+    conversations = [user(question) for question in ("Hello there", "What is the capital of France?", "Name a fruit.")]
+    assert not scoring.caches_prompts(model) and scoring.caches_prompts(tiny_model)
+    with monkeypatch.context() as patch:
+        patch.setattr(scoring, "MIN_SHARED_OPENING", 10**6)  # whole prompts, as these methods need
+        expected = scoring.generate(model, tokenizer, conversations, max_new_tokens=4, batch_size=3)
+    # The virtual tokens come before every input: a cached opening would leave them out (wrong answers or a shape error).
+    assert scoring.generate(model, tokenizer, conversations, max_new_tokens=4, batch_size=3) == expected
+    answers = ["Hi.", "Paris.", "An apple."]
+    shared = scoring.answer_logprobs(model, tokenizer, conversations, answers, shared_prompt=True)
+    assert shared == scoring.answer_logprobs(model, tokenizer, conversations, answers)
+    with pytest.raises(ValueError, match="prompt or prefix tuning"):
+        scoring.next_token_logprobs_after_shared_prefix(model, tokenizer, conversations, [0, 1])
