@@ -281,8 +281,7 @@ def generate(
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
     answers = [""] * len(prompts)
     with eval_mode(model):
-        reuse = caches_prompts(model) and shared_prefix_length(prompts) >= MIN_SHARED_OPENING
-        shared, cache = _opening_cache(model, prompts) if reuse else (0, None)
+        shared, cache = _opening_cache(model, prompts, min_length=MIN_SHARED_OPENING)
         opening = list(prompts[0][:shared])
         for start in tqdm(range(0, len(order), batch_size), desc=description, leave=False):
             batch = order[start : start + batch_size]
@@ -290,13 +289,9 @@ def generate(
             width = max(map(len, own))
             ids = torch.tensor([[*opening, *[pad] * (width - len(p)), *p] for p in own], device=model.device)
             mask = torch.tensor([[1] * shared + [0] * (width - len(p)) + [1] * len(p) for p in own], device=model.device)
-            batch_cache = None
-            if cache is not None:
-                batch_cache = copy.deepcopy(cache)
-                batch_cache.batch_repeat_interleave(len(own))
             output = model.generate(
-                input_ids=ids, attention_mask=mask, past_key_values=batch_cache, max_new_tokens=max_new_tokens,
-                do_sample=False, eos_token_id=eos, pad_token_id=tokenizer.pad_token_id,
+                input_ids=ids, attention_mask=mask, past_key_values=_cache_for_batch(cache, len(own)),
+                max_new_tokens=max_new_tokens, do_sample=False, eos_token_id=eos, pad_token_id=tokenizer.pad_token_id,
             )
             texts = tokenizer.batch_decode(output[:, ids.shape[1] :], skip_special_tokens=True)
             for index, text in zip(batch, texts):
@@ -313,13 +308,25 @@ def shared_prefix_length(prompts: Sequence[Sequence[int]]) -> int:
     return max(shared, 0)
 
 
-def _opening_cache(model: PreTrainedModel, prompts: Sequence[Sequence[int]]) -> tuple[int, object | None]:
-    """(length, key/value cache) of the opening every prompt shares; (0, None) when they share none."""
+def _opening_cache(
+    model: PreTrainedModel, prompts: Sequence[Sequence[int]], min_length: int = 1
+) -> tuple[int, object | None]:
+    """(length, key/value cache) of the opening every prompt shares; (0, None) when it is shorter than `min_length`
+    tokens, or when the model cannot continue from a cached prompt (`caches_prompts`)."""
     shared = shared_prefix_length(prompts)
-    if not shared:
+    if shared < max(min_length, 1) or not caches_prompts(model):
         return 0, None
     opening = torch.tensor([list(prompts[0][:shared])], device=model.device)
     return shared, model(input_ids=opening, use_cache=True).past_key_values
+
+
+def _cache_for_batch(cache: object | None, rows: int) -> object | None:
+    """A copy of the opening's cache with one row per prompt of a batch; None when there is no opening."""
+    if cache is None:
+        return None
+    batch_cache = copy.deepcopy(cache)  # each batch extends its own copy
+    batch_cache.batch_repeat_interleave(rows)
+    return batch_cache
 
 
 def next_token_logprobs_after_shared_prefix(
@@ -351,12 +358,11 @@ def next_token_logprobs_after_shared_prefix(
             ids = torch.tensor([p + [pad] * (width - len(p)) for p in own], device=model.device)
             # The opening is attended by every row; a row's padding comes after its last token, so nothing attends it.
             mask = torch.tensor([[1] * (shared + len(p)) + [0] * (width - len(p)) for p in own], device=model.device)
-            batch_cache = None
-            if cache is not None:
-                batch_cache = copy.deepcopy(cache)
-                batch_cache.batch_repeat_interleave(len(own))
             # Only each row's last token predicts its answer: the vocabulary projection runs at that position alone.
             last = torch.tensor([[len(p) - 1] for p in own], device=model.device)
-            logits = model(input_ids=ids, attention_mask=mask, past_key_values=batch_cache, use_cache=shared > 0, logits_to_keep=last).logits
+            logits = model(
+                input_ids=ids, attention_mask=mask, past_key_values=_cache_for_batch(cache, len(own)), use_cache=shared > 0,
+                logits_to_keep=last,
+            ).logits
             rows.append(torch.log_softmax(logits[:, 0].float(), dim=-1).cpu()[:, columns])
     return torch.cat(rows)
