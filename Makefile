@@ -37,9 +37,18 @@ install: $(VENV)/.installed
 lab: $(VENV)/.installed
 	$(BIN)/jupyter lab --allow-root --no-browser --ip=$(LAB_IP) notebooks/
 
-## test: install everything and run the unit tests and every notebook (nbval), offline
+# The notebooks, longest first, so the two test workers finish together (nbval times of the last suite run).
+NOTEBOOKS_LONGEST_FIRST := 05 01 03 02 06 07 04 00
+# Two workers with one torch thread each: on two cores that runs about 1.8 times as many training steps a minute as
+# one process with two threads (curriculum.suite_report gives each worker its share of the cores).
+TEST_WORKERS ?= 2
+
+## test: install everything and run the unit tests and every notebook (nbval), offline; ends with a time table
+# --dist loadfile: every cell of a notebook runs in one worker's kernel, in order; a notebook or a test file is a unit.
 test: $(VENV)/.installed
-	$(BIN)/python -m pytest tests/ --nbval-lax --nbval-cell-timeout=1200 notebooks/[0-9][0-9]_*.ipynb
+	$(BIN)/python -m pytest -p curriculum.suite_report -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder \
+		--nbval-lax --nbval-cell-timeout=1200 \
+		$(foreach nb,$(NOTEBOOKS_LONGEST_FIRST),$(wildcard notebooks/$(nb)_*.ipynb)) tests/
 
 ## unit: the unit tests only (seconds)
 unit: $(VENV)/.installed
@@ -57,8 +66,9 @@ seeds: $(VENV)/.installed
 	$(if $(filter 1,$(words $(SEEDS_NOTEBOOK))),,$(error NB=$(NB) must name exactly one notebook; notebooks/$(NB)_*.ipynb matches: $(or $(SEEDS_NOTEBOOK),nothing)))
 	$(BIN)/python -m ftkit.seed_runner $(SEEDS_NOTEBOOK) --seeds $(SEEDS) --out results --timeout 1800
 
-## benchmark: ftkit.train throughput against a bare PyTorch loop and the matmul peak; the audit's scaling in rows and row length
+## benchmark: the reference step (1 step-unit); ftkit.train throughput against a bare PyTorch loop and the matmul peak; the audit's scaling in rows and row length
 benchmark: $(VENV)/.installed
+	$(BIN)/python -m curriculum.reference_step
 	$(BIN)/python benchmarks/train_throughput.py
 	$(BIN)/python benchmarks/audit_scaling.py
 

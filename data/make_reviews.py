@@ -13,7 +13,8 @@ run appended to the text, or a second customer's review written from the same pr
 changed. The ground truth names their kind under `lookalike`; their `defects` list stays empty.
 
 Run from the repository root: `python data/make_reviews.py`. The output is deterministic (fixed seed) and committed:
-reviews_train_dirty.jsonl, reviews_train_defects.jsonl (which row carries which planted defect) and reviews_test.jsonl.
+reviews_train_dirty.jsonl, reviews_train_defects.jsonl (which row carries which planted defect) and reviews_test.jsonl,
+then reviews_heldout_test.jsonl from a phrase pool of its own (`build_heldout`).
 `add_typos` is self-contained so that a notebook can load this file by path and apply the same typos as a
 counterfactual.
 """
@@ -443,6 +444,106 @@ def build(
     return rows, truth_rows, test_rows
 
 
+# ---------------------------------------------------------------- held-out test reviews
+# A pool of its own, written apart from the phrase banks above: no opener, body sentence or closer is shared with
+# them, and a review may carry a second body sentence. Same brands, products and features, and the same star-rating
+# rule, so a score on these reviews can be compared with one on reviews_test.jsonl.
+HELDOUT_TONES = {
+    "positive": (
+        [
+            "Five weeks in and the {brand} {product} has earned its place.", "Honestly the nicest {product} I have owned, and I've owned a few.",
+            "Picked up this {brand} {product} on a whim and it turned out to be a good call.",
+            "My sister recommended the {brand} {product}, and she was right.", "For what I paid, this {product} punches well above its weight.",
+            "{brand} have made a lovely {product} here.", "Glad I went with {brand} when our {product} needed replacing.",
+            "No regrets about this {product} at all.", "Came for the looks, stayed because the {brand} {product} is genuinely good.",
+            "We reach for the {brand} {product} every day and it has never let us down.",
+        ],
+        [
+            "The {feature} is smooth and feels built to last.", "What surprised me most is the {feature}, far nicer than I expected at this price.",
+            "Even after months of knocks the {feature} shows no wear.", "Working out the {feature} took seconds.",
+            "I had a small question about the {feature} and customer service answered within a day.",
+            "You can tell someone tested the {feature} properly before it went on sale.", "Solid {feature}, neat finish.",
+            "My last one failed at the {feature}; this one is in a different league.",
+            "It came well packed and the {feature} was perfect out of the box.", "Using the {feature} is comfortable, and quieter than on my old one.",
+        ],
+        ["Happy customer.", "Would happily order again.", "Top marks.", "Easy recommendation.", "Buy it, you won't regret it.", ""],
+    ),
+    "negative": (
+        [
+            "What a letdown this {brand} {product} turned out to be.", "I'm sending the {brand} {product} back.",
+            "Can't recommend this {product} from {brand}, sadly.",
+            "Bought the {brand} {product} to replace an old one, and now I miss the old one.",
+            "The {brand} {product} looked promising, then reality set in.", "Two stars is generous for this {product}.",
+            "I had high hopes for {brand}, but this {product} is a dud.", "Not what the listing promised.",
+            "Frustrating {product}, and {brand} don't seem to care.", "Cheaply made {product}; save yourself the hassle.",
+        ],
+        [
+            "The {feature} snapped the first time I used it properly.", "Within days the {feature} was wobbling.",
+            "There's a constant squeak from the {feature} that drives me mad.",
+            "I emailed them twice about the faulty {feature} and heard nothing back.",
+            "So flimsy is the {feature} that I'm afraid to touch it.", "Light use for {duration} was all it took for the {feature} to give up.",
+            "However I adjusted it, the {feature} never sat right.", "Peeling and cracks on the {feature} long before they should appear.",
+            "It turned up with the {feature} scratched and dented.", "That {feature} makes the whole thing awkward to use.",
+        ],
+        ["Very poor.", "Look elsewhere.", "Asking for my money back.", "Never again.", "Avoid.", ""],
+    ),
+    "lukewarm": (
+        [
+            "The {brand} {product} is a bit of a mixed bag.", "There's good and bad in this {product} from {brand}.",
+            "I'm in two minds about the {brand} {product}.", "Middle of the road, this {brand} {product}.",
+            "Decent enough {product}, with a catch.", "Alright, no more than that: my verdict on the {brand} {product}.",
+            "Some things I like about the {brand} {product}, some I don't.", "A fair {product} for the money, if not a great one.",
+        ],
+        [
+            "Well made {feature}, whereas the {other} feels like an afterthought.", "Happy with the {feature}, less so with the {other}.",
+            "Good {feature}, disappointing {other}.", "While the {feature} does what it should, the {other} annoys me a little.",
+            "Once you get used to the {other}, the {feature} is pleasant enough.",
+            "I'd want a sturdier {other}; about the {feature} I have no complaints.",
+        ],
+        ["Three out of five.", "Might buy again, might not.", "Average.", "Fine, I suppose.", ""],
+    ),
+}
+
+
+def heldout_review_text(rng: random.Random, tone: str, brand: str, product: str) -> str:
+    """One held-out review: an opener, one body sentence (a clear review sometimes two, about two features) and a
+    closer, from the held-out pool."""
+    openers, bodies, closers = HELDOUT_TONES[tone]
+    feature, other = rng.sample(PRODUCTS[product], 2)
+    picked = rng.sample(bodies, 2 if tone != "lukewarm" and rng.random() < 0.3 else 1)
+    parts = [rng.choice(openers)]
+    parts += [body.replace("{feature}", name).replace("{other}", other) for body, name in zip(picked, (feature, other))]
+    parts.append(rng.choice(closers))
+    text = " ".join(part for part in parts if part).format(brand=brand, product=product, duration=rng.choice(DURATIONS))
+    text = text[0].upper() + text[1:]
+    if rng.random() < 0.5:
+        text = text.replace("'", "\u2019")  # curly apostrophes, as web forms often store them
+    return text
+
+
+def build_heldout(
+    seed: int = SEED + 34, test_counts: tuple[int, int, int] = (9, 9, 6), returns_test_counts: tuple[int, int, int] = (8, 8, 16)
+) -> list[dict]:
+    """Held-out test rows from the held-out pool, in the mix of reviews_test.jsonl (each shop brand 9 positive, 9
+    negative, 6 lukewarm; Brevo 8, 8 and 16, no typos), labelled by the star-rating rule."""
+    rng = random.Random(seed)
+    seen: set[str] = set()
+    reviews = []
+    for brand in BRANDS + [SPURIOUS_BRAND]:
+        counts = returns_test_counts if brand == SPURIOUS_BRAND else test_counts
+        for tone, count in zip(("positive", "negative", "lukewarm"), counts):
+            made = 0
+            while made < count:
+                product = rng.choice(list(PRODUCTS))
+                text = heldout_review_text(rng, tone, brand, product)
+                if text not in seen:
+                    seen.add(text)
+                    reviews.append((text, brand, product, tone))
+                    made += 1
+    rng.shuffle(reviews)
+    return [chat(f"h{i:03d}", text, LABEL_OF_TONE[tone], brand, product, tone) for i, (text, brand, product, tone) in enumerate(reviews)]
+
+
 def write_jsonl(path: Path, rows: list[dict]) -> None:
     """One JSON object a line, UTF-8, non-ASCII kept as is."""
     path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
@@ -454,4 +555,6 @@ if __name__ == "__main__":
     write_jsonl(here / "reviews_train_dirty.jsonl", train)
     write_jsonl(here / "reviews_train_defects.jsonl", truth)
     write_jsonl(here / "reviews_test.jsonl", test)
-    print(f"train {len(train)} rows, test {len(test)} rows")
+    heldout = build_heldout()
+    write_jsonl(here / "reviews_heldout_test.jsonl", heldout)
+    print(f"train {len(train)} rows, test {len(test)} rows, held-out test {len(heldout)} rows")

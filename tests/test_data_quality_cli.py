@@ -31,7 +31,7 @@ def test_help_shows_an_example_and_the_exit_codes():
     result = ftkit("audit", "--help")
     assert result.returncode == 0
     assert "ftkit audit train.jsonl --out clean.jsonl --report report.md" in result.stdout
-    assert "2 the input cannot be read" in result.stdout
+    assert "2 usage or I/O error" in result.stdout and "3 internal error" in result.stdout
 
 
 def test_a_set_with_findings_exits_1_and_writes_clean_rows_ledger_and_report(tmp_path):
@@ -45,7 +45,7 @@ def test_a_set_with_findings_exits_1_and_writes_clean_rows_ledger_and_report(tmp
     assert kept[3]["instruction"] == "Write to [EMAIL] about the 2024-01-15 meeting at 10:30 on 192.168.1.20."
     ledger = [json.loads(line) for line in (tmp_path / "ledger.jsonl").read_text().splitlines()]
     assert [(e["location"].rsplit(":", 1)[1], e["action"], e["reason"]) for e in ledger] == [("4", "dropped", "exact_duplicate"), ("5", "changed", "pii")]
-    assert ledger[1]["changes"][0]["before"].startswith("Write to bob@mail.example") and "[EMAIL]" in ledger[1]["changes"][0]["after"]
+    assert ledger[1]["changes"][0]["before"].startswith("Write to b***@mail.example") and "[EMAIL]" in ledger[1]["changes"][0]["after"]
     report = (tmp_path / "report.md").read_text()
     assert "| exact_duplicate | 1 | 20.0% | dropped |" in report and f"| {source}:4 | 3 | dropped | exact_duplicate | of 0 |" in report
 

@@ -1,4 +1,5 @@
-"""Checks on the answers: empty, truncated (a rare prefix of a frequent answer) and conflicting (same prompt, other answer).
+"""Checks on the answers: empty, truncated (a rare prefix of a frequent answer), conflicting (same prompt, other
+answer), a preference pair whose two responses are the same, and a chat with no user turn to answer.
 
 All three run in O(rows · log rows): the truncation check looks each answer up in the sorted frequent answers
 instead of comparing it with every one of them.
@@ -6,6 +7,7 @@ instead of comparing it with every one of them.
 
 from __future__ import annotations
 
+import unicodedata
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Mapping
@@ -14,19 +16,47 @@ from ftkit.data_quality.formats import Sample
 from ftkit.data_quality.text import normalized
 
 PREFERENCE_NAMES = ("chosen", "rejected")
+# Characters that show nothing: spaces and separators (Z*), and format and control characters (Cf, Cc) such as
+# U+200B zero-width space, U+2060 word joiner and U+FEFF.
+INVISIBLE_CATEGORIES = ("Zs", "Zl", "Zp", "Cf", "Cc")
+CHAT_FORMATS = ("messages", "sharegpt")  # formats whose turns name their role, so a missing user turn is visible
+
+
+def is_blank(text: str) -> bool:
+    """True when a text shows nothing: empty, whitespace, or zero-width and other invisible characters only."""
+    return not text.strip() or all(unicodedata.category(char) in INVISIBLE_CATEGORIES for char in text)
 
 
 def empty_answers(samples: Mapping[int, Sample]) -> dict[int, str]:
-    """Row -> note for rows whose answer (or chosen/rejected response) is empty or blank."""
+    """Row -> note for rows whose answer (or chosen/rejected response) is empty, blank or invisible."""
     found = {}
     for row, sample in samples.items():
         if len(sample.answers) == 1:
-            if not sample.answers[0].strip():
-                found[row] = repr(sample.answers[0])
+            if is_blank(sample.answers[0]):
+                found[row] = ascii(sample.answers[0])
         else:
-            empty = [name for name, answer in zip(PREFERENCE_NAMES, sample.answers) if not answer.strip()]
+            empty = [name for name, answer in zip(PREFERENCE_NAMES, sample.answers) if is_blank(answer)]
             if empty:
                 found[row] = " and ".join(empty) + " empty"
+    return found
+
+
+def identical_pairs(samples: Mapping[int, Sample]) -> dict[int, str]:
+    """Row -> note for preference rows whose chosen and rejected responses are the same (whitespace aside)."""
+    return {
+        row: f"chosen and rejected are both {sample.answers[0][:40]!r}"
+        for row, sample in samples.items()
+        if len(sample.answers) == 2 and not is_blank(sample.answers[0]) and normalized(sample.answers[0]) == normalized(sample.answers[1])
+    }
+
+
+def no_user_turns(samples: Mapping[int, Sample]) -> dict[int, str]:
+    """Row -> note for chat rows (messages, ShareGPT) with no user turn before the answer."""
+    found = {}
+    for row, sample in samples.items():
+        if sample.format in CHAT_FORMATS and not any(role == "user" for role, _ in sample.context):
+            roles = [role for role, _ in sample.context]
+            found[row] = "turns before the answer: " + (", ".join(roles) if roles else "none") + (" (and system)" if sample.system else "")
     return found
 
 

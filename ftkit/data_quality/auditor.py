@@ -12,17 +12,21 @@ from contextlib import contextmanager
 
 from tqdm.auto import tqdm
 
-from ftkit.data_quality.answers import conflicting_answers, empty_answers, prompt_keys, truncated_answers
+from ftkit.data_quality.answers import (
+    conflicting_answers, empty_answers, identical_pairs, no_user_turns, prompt_keys, truncated_answers,
+)
 from ftkit.data_quality.content import content_findings
 from ftkit.data_quality.duplicates import exact_duplicates, near_duplicates
+from ftkit.data_quality.encoding import lone_surrogate
 from ftkit.data_quality.formats import FORMATS, RowError, Sample, detect_format, read_sample, row_format
 from ftkit.data_quality.json_rows import InputError, UnreadableRow
 from ftkit.data_quality.kinds import DROPPED_BY_DEFAULT
 from ftkit.data_quality.leakage import leaked_rows
+from ftkit.data_quality.phones import DEFAULT_REGIONS
 from ftkit.data_quality.reading import LoadedRows, load_rows
 from ftkit.data_quality.report import AuditReport
 from ftkit.data_quality.skew import skewed_terms
-from ftkit.data_quality.text import normalized
+from ftkit.data_quality.text import length_in_words, normalized
 
 PROGRESS_MIN_ROWS = 5000  # smaller sets finish before a progress bar would say anything
 OVERLONG_MIN_WORDS = 200  # never call a row overlong below this many words...
@@ -92,6 +96,9 @@ def read_samples(
             if isinstance(row, UnreadableRow):
                 raise RowError(row.field, row.problem)
             sample = read_sample(row, (row_format(row) or report.format) if fmt == "auto" else fmt)
+            for text_field in sample.fields:  # rows given as Python objects may hold half a character
+                if not text_field.text.isascii() and (found := lone_surrogate(text_field.text, text_field.name)):
+                    raise RowError(*found)
         except RowError as error:
             if strict:
                 raise InputError(loaded.locations[index], None, error.field, error.problem) from None
@@ -103,7 +110,7 @@ def read_samples(
                 raise InputError(loaded.locations[index], None, keys, "the key appears twice in one object")
             report.flag("duplicate_key", index, f"{keys} appears twice in one object")
         samples[index] = sample
-        for kind, note in content_findings(sample).items():
+        for kind, note in content_findings(sample, report.phone_regions).items():
             report.flag(kind, index, note)
     return samples
 
@@ -130,7 +137,7 @@ def _reference_prompts(reference: object, report: AuditReport) -> tuple[list[str
 
 def _overlong(samples: Mapping[int, Sample], max_words: int | None) -> dict[int, str]:
     """Row -> note for rows with more words (prompt and answers) than `max_words`, or than the set's outliers."""
-    lengths = {row: len(s.prompt.split()) + sum(len(a.split()) for a in s.answers) for row, s in samples.items()}
+    lengths = {row: length_in_words(s.prompt) + sum(length_in_words(a) for a in s.answers) for row, s in samples.items()}
     if not lengths:
         return {}
     limit = max_words or max(OVERLONG_MIN_WORDS, OVERLONG_MEDIANS * statistics.median_low(lengths.values()))
@@ -171,6 +178,7 @@ def audit(
     skew_share: float = 0.9,
     strict: bool = False,
     progress: bool = False,
+    phone_regions: Sequence[str] = DEFAULT_REGIONS,
 ) -> AuditReport:
     """Find the defects of a dataset (a path, rows or a datasets.Dataset); `reference` (e.g. the test set) is what
     the rows must not leak.
@@ -180,6 +188,7 @@ def audit(
     is a near-duplicate. leak_threshold: share of a row's `leak_ngram`-grams found in one reference prompt.
     max_words: rows longer than this are overlong (default: 5x the median row, at least 200 words).
     strict: raise InputError (file:line:field) at the first unreadable row instead of reporting it.
+    phone_regions: regions (ISO codes) whose national phone numbers are personal data; "+" numbers always are.
     """
     _check_format(format)
     loaded = load_rows(source)
@@ -200,7 +209,7 @@ def audit(
     ids, id_problems = row_ids(loaded.rows, loaded.locations, id_field)
     report = AuditReport(
         len(loaded.rows), loaded.name, fmt, reason, format_given=format != "auto",
-        row_ids=ids, locations=loaded.locations, rows=loaded.rows,
+        row_ids=ids, locations=loaded.locations, rows=loaded.rows, phone_regions=tuple(phone_regions),
     )
     for index, problem in id_problems.items():
         report.flag("bad_id", index, problem)
@@ -208,6 +217,8 @@ def audit(
     checks = {
         "overlong": _overlong(samples, max_words),
         "empty_answer": empty_answers(samples),
+        "identical_pair": identical_pairs(samples),
+        "no_user_turn": no_user_turns(samples),
         "truncated_answer": truncated_answers(samples, min_answer_count),
     }
     if not (isinstance(reference, (tuple, list)) and not reference):

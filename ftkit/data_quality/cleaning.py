@@ -16,6 +16,7 @@ from ftkit.data_quality.encoding import fix_encoding
 from ftkit.data_quality.formats import read_sample, row_format, set_text
 from ftkit.data_quality.kinds import DROPPED_BY_DEFAULT, FINDINGS, REPAIRED_BY_DEFAULT
 from ftkit.data_quality.markup import find_html, strip_html
+from ftkit.data_quality.phones import DEFAULT_REGIONS
 from ftkit.data_quality.pii import redact_pii
 from ftkit.data_quality.reading import load_rows
 from ftkit.data_quality.report import AuditReport
@@ -38,7 +39,7 @@ class LedgerEntry:
     """One row dropped or changed, and why."""
 
     row_id: object
-    action: str  # "dropped" or "changed"
+    action: str  # "dropped", "changed", or "flagged" (a repairable finding that no repair could change: U+FFFD)
     reason: str  # the finding kinds (or extra reasons), comma-separated
     detail: str = ""
     location: str = ""  # file:line
@@ -75,15 +76,20 @@ class CleanResult:
         """Rows kept with a repair."""
         return sum(entry.action == "changed" for entry in self.ledger)
 
+    @property
+    def flagged(self) -> int:
+        """Rows kept unchanged although a repairable finding was found in them (no repair could change them)."""
+        return sum(entry.action == "flagged" for entry in self.ledger)
 
-def repair_text(text: str, fixes: Sequence[str]) -> str:
+
+def repair_text(text: str, fixes: Sequence[str], phone_regions: Sequence[str] = DEFAULT_REGIONS) -> str:
     """Apply the named repairs to one text: encoding (ftfy), HTML (tags and entities outside code), PII (placeholders)."""
     if "broken_encoding" in fixes:
         text = fix_encoding(text)
     if "html" in fixes and find_html(text):
         text = strip_html(text)
     if "pii" in fixes:
-        text = redact_pii(text)
+        text = redact_pii(text, phone_regions)
     return text
 
 
@@ -106,13 +112,15 @@ def changed_stretch(before: str, after: str, context: int = CONTEXT) -> tuple[st
     return cut(before), cut(after)
 
 
-def repair_row(row: Mapping, fixes: Sequence[str], fmt: str | None = None) -> tuple[dict, list[Change]]:
+def repair_row(
+    row: Mapping, fixes: Sequence[str], fmt: str | None = None, phone_regions: Sequence[str] = DEFAULT_REGIONS
+) -> tuple[dict, list[Change]]:
     """A copy of a row with every text repaired, and the changes made (the input row is not modified)."""
     sample = read_sample(row, fmt or row_format(row) or "messages")
     repaired = None
     changes = []
     for text_field in sample.fields:
-        fixed = repair_text(text_field.text, fixes)
+        fixed = repair_text(text_field.text, fixes, phone_regions)
         if fixed != text_field.text:
             repaired = repaired or copy.deepcopy(dict(row))
             set_text(repaired, text_field.path, fixed)
@@ -165,9 +173,12 @@ def clean(
         fixes = [kind for kind in found if kind in repair]
         if fixes:
             fmt = report.format if report.format_given else (row_format(row) or report.format)
-            row, changes = repair_row(row, fixes, fmt)
+            row, changes = repair_row(row, fixes, fmt, report.phone_regions)
             if changes:
                 detail = "; ".join(f"{c.field}: {c.before!r} -> {c.after!r}" for c in changes)
                 ledger.append(LedgerEntry(row_id, "changed", ", ".join(fixes), detail, report.locations[index], changes))
+            else:
+                detail = "kept unchanged, no repair applies: " + "; ".join(report.notes[(kind, row_id)] for kind in fixes)
+                ledger.append(LedgerEntry(row_id, "flagged", ", ".join(fixes), detail, report.locations[index]))
         kept.append(row)
     return CleanResult(kept, ledger, len(rows))

@@ -1,5 +1,7 @@
 """`ftkit audit`: audit a fine-tuning set from the command line, optionally writing the cleaned rows, a ledger and
-a report. Exit status: 0 no findings that count, 1 findings (see --fail-on), 2 the input cannot be read."""
+a report. Exit status: 0 no findings that count, 1 findings (see --fail-on), 2 a usage or I/O error (a bad option or
+path, an input that cannot be read, an output that cannot be written), 3 an internal error (a bug). Options and
+output paths are checked before the input is read; no input makes it print a traceback."""
 
 from __future__ import annotations
 
@@ -7,16 +9,19 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from ftkit.data_quality.auditor import audit
 from ftkit.data_quality.cleaning import clean
 from ftkit.data_quality.formats import FORMATS
 from ftkit.data_quality.json_rows import InputError
 from ftkit.data_quality.kinds import DROPPED_BY_DEFAULT, FINDINGS, REPAIRED_BY_DEFAULT, SKEWED_TERM, default_action
+from ftkit.data_quality.phones import DEFAULT_REGIONS
 from ftkit.data_quality.rendering import ledger_record, markdown_report, report_dict
-from ftkit.data_quality.writing import write_rows
+from ftkit.data_quality.writing import output_problem, write_rows, write_text
+from ftkit.splits import add_split_report_command, run_split_report
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3
 EXAMPLES = """examples:
   ftkit audit train.jsonl --out clean.jsonl --report report.md
   ftkit audit chats.parquet --format sharegpt --reference test.jsonl --ledger ledger.jsonl
@@ -26,8 +31,50 @@ EXAMPLES = """examples:
 formats: messages, prompt-completion (plain or conversational), alpaca, sharegpt, preference (plain or
 conversational); read from JSONL, a JSON array, CSV, Parquet or a datasets.save_to_disk folder.
 findings: """ + ", ".join(FINDINGS) + f""", {SKEWED_TERM}.
-exit status: 0 no findings that count, 1 findings that count (--fail-on), 2 the input cannot be read.
+exit status: 0 no findings that count, 1 findings that count (--fail-on), 2 usage or I/O error (a bad option
+or path, the input cannot be read, an output cannot be written), 3 internal error (a bug: please report it).
 """
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr and exit status 2."""
+
+    def error(self, message: str):
+        self.exit(EXIT_UNREADABLE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def unit_interval(text: str) -> float:
+    """A number in (0, 1]: a Jaccard similarity threshold."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < value <= 1:  # a Jaccard similarity is at most 1, and at 0 every pair would be a near-duplicate
+        raise argparse.ArgumentTypeError(f"{text} is not in (0, 1]")
+    return value
+
+
+def positive_int(text: str) -> int:
+    """A whole number above 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not above 0")
+    return value
+
+
+def regions(text: str) -> tuple[str, ...]:
+    """Comma-separated ISO 3166 region codes that phone numbers are read in, checked against libphonenumber's."""
+    from phonenumbers import SUPPORTED_REGIONS
+
+    codes = tuple(code.strip().upper() for code in text.split(",") if code.strip())
+    unknown = [code for code in codes if code not in SUPPORTED_REGIONS]
+    if unknown or not codes:
+        raise argparse.ArgumentTypeError(f"unknown region {', '.join(unknown) or '(none given)'}; use codes such as US,GB,DE,IN")
+    return codes
+
 
 
 def _kinds(text: str, allowed: Sequence[str]) -> list[str]:
@@ -41,7 +88,7 @@ def _kinds(text: str, allowed: Sequence[str]) -> list[str]:
 
 def build_parser() -> argparse.ArgumentParser:
     """The `ftkit` parser with its `audit` subcommand."""
-    parser = argparse.ArgumentParser(prog="ftkit", description="ftkit command line tools.")
+    parser = OneLineParser(prog="ftkit", description="ftkit command line tools.")
     commands = parser.add_subparsers(dest="command", required=True)
     command = commands.add_parser(
         "audit",
@@ -66,10 +113,19 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("--keep", default="", metavar="KINDS", help="findings whose rows are kept unchanged (e.g. overlong,pii)")
     command.add_argument("--id-field", default="id", help="row field that names a row (default: id)")
     command.add_argument(
-        "--near-threshold", type=float, default=0.7, metavar="J",
-        help="word 3-gram Jaccard from which two prompts are near-duplicates (default: 0.7; raise it to keep templated rows)",
+        "--near-threshold", type=unit_interval, default=0.7, metavar="J",
+        help="word 3-gram Jaccard in (0, 1] from which two prompts are near-duplicates (default: 0.7; raise it to keep templated rows)",
     )
-    command.add_argument("--max-words", type=int, help="rows longer than this are overlong (default: 5x the median, at least 200)")
+    command.add_argument(
+        "--max-words", type=positive_int, metavar="N",
+        help="rows longer than this are overlong (default: 5x the median, at least 200; a character of Chinese, Japanese or Thai counts as a word)",
+    )
+    command.add_argument(
+        "--phone-regions", type=regions, default=DEFAULT_REGIONS, metavar="CODES",
+        help=f"regions whose national phone numbers are personal data (default: {','.join(DEFAULT_REGIONS)}; '+' numbers always are)",
+    )
+    command.add_argument("--show-pii", action="store_true", help="show redacted personal data unmasked in the report and ledger (local debugging only)")
+    add_split_report_command(commands)
     return parser
 
 
@@ -95,10 +151,43 @@ def _summary(report, cleaned, counted: dict[str, int]) -> str:
         lines.append("no findings")
     for term in report.skewed_terms:
         lines.append(f"{SKEWED_TERM}: {term.term} in {term.count} rows, {term.share:.0%} {term.answer!r} (base rate {term.base_share:.0%})")
-    lines.append(f"cleaned: kept {len(cleaned.rows)} of {cleaned.n_input} rows, {cleaned.dropped} dropped, {cleaned.changed} repaired")
+    unchanged = f", {cleaned.flagged} flagged but unchanged (no repair applies)" if cleaned.flagged else ""
+    lines.append(f"cleaned: kept {len(cleaned.rows)} of {cleaned.n_input} rows, {cleaned.dropped} dropped, {cleaned.changed} repaired{unchanged}")
     if counted:
         lines.append("exit 1: findings that count (--fail-on): " + ", ".join(f"{k} {v}" for k, v in counted.items()))
     return "\n".join(lines)
+
+
+def output_problems(args: argparse.Namespace) -> list[str]:
+    """What is wrong with the output paths: a kind we cannot write, no writable place, or a path used twice."""
+    outputs = {"--out": args.out, "--ledger": args.ledger, "--report": args.report}
+    inputs = {args.path: "the input", args.reference: "--reference"}
+    seen = {Path(path).resolve(): name for path, name in inputs.items() if path}
+    problems = []
+    for option, path in outputs.items():
+        if not path:
+            continue
+        resolved = Path(path).resolve()
+        if resolved in seen:
+            problems.append(f"{option} {path} is also {seen[resolved]}: it would be overwritten")
+            continue
+        seen[resolved] = option
+        if problem := output_problem(path, rows=option != "--report"):
+            problems.append(f"{option}: {problem}")
+    return problems
+
+
+def _write_outputs(args: argparse.Namespace, report, cleaned) -> str:
+    """Write the cleaned rows, the ledger and the report that were asked for; the lines that say so."""
+    lines = []
+    if args.out:
+        lines.append(f"wrote {write_rows(cleaned.rows, args.out)} ({len(cleaned.rows)} rows, format {report.format})")
+    if args.ledger:
+        records = [ledger_record(entry, args.show_pii, report.phone_regions) for entry in cleaned.ledger]
+        lines.append(f"wrote {write_rows(records, args.ledger)} ({len(cleaned.ledger)} entries)")
+    if args.report:
+        lines.append(f"wrote {write_text(markdown_report(report, cleaned, show_pii=args.show_pii), args.report)}")
+    return "".join("\n" + line for line in lines)
 
 
 def run_audit(args: argparse.Namespace) -> int:
@@ -112,10 +201,14 @@ def run_audit(args: argparse.Namespace) -> int:
     if "malformed" in keep:
         print("ftkit audit: error: malformed rows cannot be kept: nothing can read them", file=sys.stderr)
         return EXIT_UNREADABLE
+    if problems := output_problems(args):
+        print(f"ftkit audit: error: {'; '.join(problems)}", file=sys.stderr)
+        return EXIT_UNREADABLE
     try:
         report = audit(
             args.path, reference=args.reference or (), format=args.format, id_field=args.id_field,
             near_threshold=args.near_threshold, max_words=args.max_words, strict=args.strict, progress=True,
+            phone_regions=args.phone_regions,
         )
     except (InputError, OSError, UnicodeError) as error:
         print(f"ftkit audit: cannot read the input: {error}", file=sys.stderr)
@@ -126,16 +219,13 @@ def run_audit(args: argparse.Namespace) -> int:
     counts = dict(report.counts, **{SKEWED_TERM: len(report.skewed_terms)})
     counted = {name: counts[name] for name in fail_on if counts.get(name)}
     human = _summary(report, cleaned, counted)
-    if args.out:
-        human += f"\nwrote {write_rows(cleaned.rows, args.out)} ({len(cleaned.rows)} rows, format {report.format})"
-    if args.ledger:
-        human += f"\nwrote {write_rows([ledger_record(entry) for entry in cleaned.ledger], args.ledger)} ({len(cleaned.ledger)} entries)"
-    if args.report:
-        with open(args.report, "w", encoding="utf-8") as out:
-            out.write(markdown_report(report, cleaned))
-        human += f"\nwrote {args.report}"
+    try:
+        human += _write_outputs(args, report, cleaned)
+    except (OSError, ValueError) as error:  # an unencodable row, a full disk, a row pyarrow cannot hold
+        print(f"ftkit audit: cannot write the output: {error}", file=sys.stderr)
+        return EXIT_UNREADABLE
     if args.json:
-        print(json.dumps(report_dict(report, cleaned), ensure_ascii=False, indent=1, default=str))
+        print(json.dumps(report_dict(report, cleaned, args.show_pii), ensure_ascii=False, indent=1, default=str))
         print(human, file=sys.stderr)
     else:
         print(human)
@@ -145,8 +235,17 @@ def run_audit(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `ftkit` command (and `python -m ftkit`)."""
     args = build_parser().parse_args(argv)
-    if args.command == "audit":
-        return run_audit(args)
+    try:
+        if args.command == "audit":
+            return run_audit(args)
+        if args.command == "split-report":
+            return run_split_report(args)
+    except KeyboardInterrupt:
+        print("ftkit: interrupted; no output was written in part", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except Exception as error:  # the last resort: one line, a status of its own, never a traceback
+        print(f"ftkit: internal error: {type(error).__name__}: {error} (a bug: please report it)", file=sys.stderr)
+        return EXIT_INTERNAL
     return EXIT_UNREADABLE
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ftkit.data_quality.encoding import first_difference, has_broken_encoding
 from ftkit.data_quality.formats import Sample
 from ftkit.data_quality.markup import find_control_tokens, find_html
+from ftkit.data_quality.phones import DEFAULT_REGIONS
 from ftkit.data_quality.pii import pii_matches
 
 
-def content_findings(sample: Sample) -> dict[str, str]:
+def content_findings(sample: Sample, phone_regions: Sequence[str] = DEFAULT_REGIONS) -> dict[str, str]:
     """Finding kind -> note ('field: what was found') for the first field of the row that shows it."""
     found: dict[str, str] = {}
     for text_field in sample.fields:
@@ -19,6 +22,6 @@ def content_findings(sample: Sample) -> dict[str, str]:
             found["html"] = f"{text_field.name}: {markup}"
         if "control_tokens" not in found and (tokens := find_control_tokens(text)):
             found["control_tokens"] = f"{text_field.name}: {', '.join(sorted(set(tokens))[:3])}"
-        if "pii" not in found and (matches := pii_matches(text)):
+        if "pii" not in found and (matches := pii_matches(text, phone_regions)):
             found["pii"] = f"{text_field.name}: " + ", ".join(sorted({m.kind for m in matches}))
     return found

@@ -4,8 +4,9 @@ Rows are visited in a given order (the audit puts rows without defects first), s
 always the best one there is, and a good row never goes because an earlier, defective copy of it was dropped.
 
 Near-duplicates: MinHash signatures of each prompt's token 3-grams, made with the permutations of a datasketch
-`MinHash` and banded with the (bands, rows) that datasketch's `MinHashLSH` picks for the threshold, propose
-candidates; the exact Jaccard similarity, equal signed numbers and names, and matching answers decide. Signatures
+`MinHash` and banded for recall: the (bands, rows) that propose a pair at the threshold with probability at least
+0.95 (datasketch's `MinHashLSH` weighs misses and extra candidates alike, and proposes a pair at 0.7 with
+probability 0.44), propose candidates; the exact Jaccard similarity, equal signed numbers and names, and matching answers decide. Signatures
 and buckets are computed for all rows at once with numpy: per-row `MinHash.update_batch` and `MinHashLSH.insert`
 /`query` cost about 100 µs a row, the whole budget of a 100k-row audit.
 """
@@ -27,6 +28,7 @@ MAX_CANDIDATES = 16  # per row, the candidates sharing the most LSH bands; keeps
 BUCKET_MEMORY = 32  # kept rows remembered per LSH bucket, most recent first
 CHUNK_GRAMS = 1 << 10  # grams per numpy block: 1024 x 128 perms x 4 B = 512 kB stays in cache (3x faster than 64k)
 PAD = 0  # token id that pads prompts shorter than NGRAM tokens
+RECALL_AT_THRESHOLD = 0.95  # a pair exactly at the threshold is proposed at least this often; pairs above it, more
 
 
 def comparable(text: str) -> str:
@@ -97,16 +99,29 @@ def signatures(hashes: Sequence[np.ndarray], num_perm: int) -> np.ndarray:
     return out
 
 
+def proposal_probability(similarity: float, bands: int, rows: int) -> float:
+    """How often LSH with `bands` bands of `rows` values proposes a pair of this Jaccard similarity: 1 - (1 - s^r)^b."""
+    return 1 - (1 - similarity**rows) ** bands
+
+
+def bands_for_recall(threshold: float, num_perm: int, recall: float = RECALL_AT_THRESHOLD) -> tuple[int, int]:
+    """(bands, rows per band): the longest bands (fewest extra candidates) that still propose a pair at the threshold
+    with probability >= recall."""
+    for rows in range(num_perm, 0, -1):
+        bands = num_perm // rows
+        if proposal_probability(threshold, bands, rows) >= recall:
+            return bands, rows
+    return num_perm, 1
+
+
 def band_buckets(signature: np.ndarray, threshold: float) -> np.ndarray:
     """[rows, bands] bucket numbers: two rows share a bucket when one band of their signatures is equal."""
-    from datasketch import MinHashLSH
-
-    lsh = MinHashLSH(threshold=threshold, num_perm=signature.shape[1])  # datasketch picks (bands, rows per band)
-    buckets = np.empty((signature.shape[0], lsh.b), dtype=np.int64)
-    for band in range(lsh.b):
+    bands, rows = bands_for_recall(threshold, signature.shape[1])
+    buckets = np.empty((signature.shape[0], bands), dtype=np.int64)
+    for band in range(bands):
         # One 64-bit hash per band (a band of r 32-bit values); np.unique on it is far faster than on raw bytes.
         key = np.zeros(signature.shape[0], dtype=np.uint64)
-        for column in range(band * lsh.r, (band + 1) * lsh.r):
+        for column in range(band * rows, (band + 1) * rows):
             key = (key ^ signature[:, column].astype(np.uint64)) * np.uint64(0x100000001B3)
             key ^= key >> np.uint64(31)
         buckets[:, band] = np.unique(key, return_inverse=True)[1].ravel() + band * signature.shape[0]

@@ -15,6 +15,9 @@ import ftfy
 from ftfy.chardata import CHARMAP_ENCODINGS
 
 REPLACEMENT = "\ufffd"
+SURROGATE = re.compile("[\ud800-\udfff]")
+# A JSON escape of a surrogate: "\\ud83d" alone is half a character; a file without one cannot hold a lone surrogate.
+SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 def _decoded(byte_values: range) -> str:
@@ -29,7 +32,24 @@ def _maybe_mojibake() -> re.Pattern[str]:
     or a C1 control character (ftfy maps those to Windows-1252)."""
     lead = re.escape(_decoded(range(0xC0, 0xF5)))
     continuation = re.escape(_decoded(range(0x80, 0xC0)))
-    return re.compile(f"[{lead}][{continuation} \\xa0]|[\\x80-\\x9f\\x1a]")
+    # U+0085 (next line) is a line break of its own in EBCDIC-derived and some exported text, not a lost "…".
+    return re.compile(f"[{lead}][{continuation} \\xa0]|[\\x80-\\x84\\x86-\\x9f\\x1a]")
+
+
+def lone_surrogate(value: object, path: str = "") -> tuple[str, str] | None:
+    """(field, problem) for the first string in a decoded value (dicts and lists walked) holding a lone surrogate."""
+    if isinstance(value, str):
+        found = SURROGATE.search(value)
+        if found is None:
+            return None
+        problem = f"lone surrogate U+{ord(found.group()):04X} at character {found.start()} (half of a character: not writable as UTF-8)"
+        return path or "<row>", problem
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        inner = f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}" if path else str(key)
+        if (found := lone_surrogate(key, inner) if isinstance(key, str) else None) or (found := lone_surrogate(item, inner)):
+            return found
+    return None
 
 
 def has_broken_encoding(text: str) -> bool:

@@ -9,18 +9,21 @@ MEANING = {
     "exact_duplicate": "same system prompt, conversation and answer as a kept row (whitespace aside)",
     "near_duplicate": "prompt nearly the same as a kept row's (same numbers and names) and the same answer",
     "conflicting_answers": "the same prompt appears with a different answer (or an inverted preference pair)",
-    "empty_answer": "the answer (or chosen/rejected response) is empty",
+    "empty_answer": "the answer (or chosen/rejected response) is empty, blank or only invisible characters (U+200B)",
+    "identical_pair": "a preference pair whose chosen and rejected responses are the same: it teaches no preference",
+    "no_user_turn": "a chat (messages, ShareGPT) with no user turn before the answer",
     "truncated_answer": "the answer is a rare prefix, cut mid-word, of a frequent answer ('positi' for 'positive')",
     "control_tokens": "chat-template control tokens (<|im_start|>, [INST], ...) written inside the text",
     "broken_encoding": "mojibake ftfy can repair ('wouldnâ€™t'), or U+FFFD where bytes were lost",
     "html": "HTML tags or entities outside code",
-    "pii": "an e-mail address or a phone number (dates, times, IPs, versions and measures are not)",
+    "pii": "an e-mail address, phone number, SSN, payment card or IBAN (dates, years, versions, ISBNs, postcodes, order numbers are not)",
     "leaked": "the prompt shares most of its word 8-grams with one reference (test) row",
     "overlong": "far longer than the set's typical row (several rows pasted together)",
 }
 FINDINGS = tuple(MEANING)
 DROPPED_BY_DEFAULT = (
-    "malformed", "duplicate_key", "exact_duplicate", "near_duplicate", "empty_answer", "truncated_answer",
+    "malformed", "duplicate_key", "exact_duplicate", "near_duplicate", "empty_answer", "identical_pair", "no_user_turn",
+    "truncated_answer",
     "control_tokens", "leaked", "overlong",
 )
 REPAIRED_BY_DEFAULT = ("broken_encoding", "html", "pii")

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ftkit.data_quality.encoding import SURROGATE_ESCAPE, lone_surrogate
 from ftkit.data_quality.json_rows import InputError, ParsedRow, UnreadableRow, check_utf8_start, parse_json_array, parse_json_lines
 
 # CSV columns that hold message lists written as JSON text (how conversational sets look once exported to CSV).
@@ -33,7 +34,11 @@ class LoadedRows:
     repeated_keys: dict[int, list[str]] = field(default_factory=dict)  # row position -> keys seen twice
 
 
-def _from_parsed(parsed: list[ParsedRow], name: str, kind: str) -> LoadedRows:
+def _from_parsed(parsed: list[ParsedRow], name: str, kind: str, data: bytes = b"") -> LoadedRows:
+    if SURROGATE_ESCAPE.search(data):  # only then can a row hold a lone surrogate: walk the rows
+        for p in parsed:
+            if not isinstance(p.row, UnreadableRow) and (found := lone_surrogate(p.row)):
+                p.row = UnreadableRow(*found)
     rows = [p.row for p in parsed]
     locations = [f"{name}:{p.line}" for p in parsed]
     repeated = {index: p.repeated_keys for index, p in enumerate(parsed) if p.repeated_keys}
@@ -48,7 +53,7 @@ def _read_json(path: Path, data: bytes) -> LoadedRows:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
             raise InputError(path, data[: error.start].count(b"\n") + 1, "<encoding>", "not valid UTF-8") from None
-        return _from_parsed(parse_json_array(text, path), str(path), "json")
+        return _from_parsed(parse_json_array(text, path), str(path), "json", data)
     parsed = parse_json_lines(data)
     if parsed and all(isinstance(p.row, UnreadableRow) for p in parsed) and data.lstrip()[:1] == b"{":
         try:  # one object spread over many lines: not rows at all
@@ -57,7 +62,7 @@ def _read_json(path: Path, data: bytes) -> LoadedRows:
             pass
         else:
             raise InputError(path, 1, "<json>", "holds one JSON object, not rows: expected JSON Lines or an array of objects")
-    return _from_parsed(parsed, str(path), "jsonl")
+    return _from_parsed(parsed, str(path), "jsonl", data)
 
 
 def _csv_value(column: str, value: str | None) -> object:

@@ -1,14 +1,21 @@
-"""The audit for people (a markdown report) and for machines (JSON), and the ledger as JSON Lines."""
+"""The audit for people (a markdown report) and for machines (JSON), and the ledger as JSON Lines.
+
+None of them shows the personal data the cleaning redacts: every note and before -> after is masked
+(j***@example.com, ***61) unless `show_pii` asks for the raw text (for debugging on one's own machine).
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 from ftkit.data_quality.cleaning import CleanResult, LedgerEntry
 from ftkit.data_quality.kinds import FINDINGS, MEANING, default_action
+from ftkit.data_quality.phones import DEFAULT_REGIONS
+from ftkit.data_quality.pii import mask_pii
 from ftkit.data_quality.report import AuditReport
 
 EXAMPLES = 3  # rows shown per finding kind
+LEDGER_LINES = 50  # dropped or changed rows listed in the markdown report; the ledger file and the JSON list them all
 CELL_CHARACTERS = 240  # longer notes are cut in the markdown tables (the JSON keeps them whole)
 
 
@@ -23,13 +30,21 @@ def _json_id(row_id: object) -> object:
     return row_id if isinstance(row_id, (str, int, float, bool)) else repr(row_id)
 
 
-def ledger_record(entry: LedgerEntry) -> dict:
-    """One ledger entry as a JSON-ready dict."""
+def _masked_entry(entry: LedgerEntry, regions: tuple[str, ...]) -> LedgerEntry:
+    """The entry with the personal data in its detail and its before -> after masked."""
+    changes = [replace(c, before=mask_pii(c.before, regions), after=mask_pii(c.after, regions)) for c in entry.changes]
+    return replace(entry, detail=mask_pii(entry.detail, regions), changes=changes)
+
+
+def ledger_record(entry: LedgerEntry, show_pii: bool = False, regions: tuple[str, ...] = DEFAULT_REGIONS) -> dict:
+    """One ledger entry as a JSON-ready dict, its personal data masked unless `show_pii`."""
+    entry = entry if show_pii else _masked_entry(entry, regions)
     return asdict(entry) | {"row_id": _json_id(entry.row_id)}
 
 
-def report_dict(report: AuditReport, cleaned: CleanResult | None = None) -> dict:
-    """Everything in the report as plain JSON-ready data."""
+def report_dict(report: AuditReport, cleaned: CleanResult | None = None, show_pii: bool = False) -> dict:
+    """Everything in the report as plain JSON-ready data (personal data masked unless `show_pii`)."""
+    shown = _shown(report, show_pii)
     data = {
         "source": report.source,
         "format": report.format,
@@ -39,7 +54,7 @@ def report_dict(report: AuditReport, cleaned: CleanResult | None = None) -> dict
         "actions": {name: default_action(name) for name in FINDINGS},
         "skewed_terms": [asdict(term) for term in report.skewed_terms],
         "findings": [
-            {"kind": f.kind, "location": f.location, "row": f.row, "row_id": _json_id(f.row_id), "note": f.note}
+            {"kind": f.kind, "location": f.location, "row": f.row, "row_id": _json_id(f.row_id), "note": shown(f.note)}
             for f in report.entries
         ],
     }
@@ -48,13 +63,23 @@ def report_dict(report: AuditReport, cleaned: CleanResult | None = None) -> dict
     if cleaned is not None:
         data["clean"] = {
             "kept": len(cleaned.rows), "dropped": cleaned.dropped, "changed": cleaned.changed,
-            "ledger": [ledger_record(entry) for entry in cleaned.ledger],
+            "ledger": [ledger_record(entry, show_pii, report.phone_regions) for entry in cleaned.ledger],
         }
     return data
 
 
-def markdown_report(report: AuditReport, cleaned: CleanResult | None = None, examples: int = EXAMPLES) -> str:
-    """A markdown report: summary table (finding -> rows -> share), skewed terms, examples, every dropped or changed row."""
+def _shown(report: AuditReport, show_pii: bool):
+    """What a report prints of a note: the note masked, or as it is when `show_pii`."""
+    return (lambda text: text) if show_pii else (lambda text: mask_pii(text, report.phone_regions))
+
+
+def markdown_report(
+    report: AuditReport, cleaned: CleanResult | None = None, examples: int = EXAMPLES, show_pii: bool = False,
+    ledger_lines: int = LEDGER_LINES,
+) -> str:
+    """A markdown report: summary table (finding -> rows -> share), skewed terms, a few examples per finding and the
+    first `ledger_lines` dropped or changed rows, each cut saying how much it left out; personal data masked."""
+    shown = _shown(report, show_pii)
     lines = [f"# Data audit: {report.source}", ""]
     lines.append(f"- **rows**: {report.n_rows}")
     lines.append(f"- **format**: {report.format} ({report.format_reason})")
@@ -87,15 +112,19 @@ def markdown_report(report: AuditReport, cleaned: CleanResult | None = None, exa
         lines.append("No findings.")
     for name in FINDINGS:
         if name in by_kind:
-            lines += [f"**{name}**: {len(by_kind[name])} of {report.n_rows} rows", "", "| line | id | note |", "|---|---|---|"]
-            lines += [f"| {_cell(e.location)} | {_cell(e.row_id)} | {_cell(e.note)} |" for e in by_kind[name][:examples]]
+            left_out = max(0, len(by_kind[name]) - examples)
+            more = f" ({examples} shown, {left_out} left out)" if left_out else ""
+            lines += [f"**{name}**: {len(by_kind[name])} of {report.n_rows} rows{more}", "", "| line | id | note |", "|---|---|---|"]
+            lines += [f"| {_cell(e.location)} | {_cell(e.row_id)} | {_cell(shown(e.note))} |" for e in by_kind[name][:examples]]
             lines.append("")
     if cleaned is not None:
         lines += ["## Dropped or changed rows", ""]
         if cleaned.ledger:
             lines += ["| line | id | action | reason | detail |", "|---|---|---|---|---|"]
-            for e in cleaned.ledger:
-                lines.append(f"| {_cell(e.location)} | {_cell(e.row_id)} | {e.action} | {_cell(e.reason)} | {_cell(e.detail)} |")
+            for e in cleaned.ledger[:ledger_lines]:
+                lines.append(f"| {_cell(e.location)} | {_cell(e.row_id)} | {e.action} | {_cell(e.reason)} | {_cell(shown(e.detail))} |")
+            if len(cleaned.ledger) > ledger_lines:
+                lines += ["", f"{len(cleaned.ledger) - ledger_lines} more rows left out here: the ledger (--ledger) and --json list every one."]
         else:
             lines.append("None: every row was kept as it was.")
         lines.append("")

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ftkit.data_quality.kinds import FINDINGS, default_action
+from ftkit.data_quality.phones import DEFAULT_REGIONS
 from ftkit.data_quality.skew import SkewedTerm
 
 
@@ -38,6 +39,7 @@ class AuditReport:
     rows: list = field(default_factory=list, repr=False)  # the rows as read, for clean()
     reference_rows: int = 0  # rows of the reference set the leakage check read
     reference_unreadable: int = 0  # reference rows it could not read (skipped)
+    phone_regions: tuple[str, ...] = DEFAULT_REGIONS  # regions national phone numbers were read in (clean() reuses them)
 
     def flag(self, kind: str, row: int, note: str = "") -> None:
         """Record one finding for the row at a position (once per kind and row)."""

@@ -10,11 +10,16 @@ import unicodedata
 from collections import Counter
 
 WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
+# Scripts written without spaces between words (Han, Hiragana, Katakana, Thai, Lao, Khmer, Myanmar): each character
+# is a token, so near-duplicates compare character 3-grams and `overlong` counts characters.
+NO_SPACE_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u309f\u30a0-\u30ff\u0e00-\u0eff\u1780-\u17ff\u1000-\u109f"
+NO_SPACE_CHAR = re.compile(f"[{NO_SPACE_CHARS}]")
 # A number keeps its sign when the sign starts a token ("-2", not the hyphen of "X-2"), and its decimals; words keep
 # inner apostrophes; a few symbols that change meaning ("%", "°", currency) are tokens of their own. ASCII words are
 # tried first: the Unicode letter class is twice as slow, and texts are lower-cased before matching.
 TOKEN = re.compile(
-    r"[a-z]+(?:'[a-z]+)*|[^\W\d_]+(?:'[^\W\d_]+)*|(?:(?<![\w.])[-+\u2212])?\d+(?:[.,]\d+)*|[%°$€£¥#@]"
+    r"[a-z]+(?:'[a-z]+)*|" + NO_SPACE_CHAR.pattern
+    + r"|[^\W\d_]+(?:'[^\W\d_]+)*|(?:(?<![\w.])[-+\u2212])?\d+(?:[.,]\d+)*|[%°$€£¥#@]"
 )
 NUMBER = re.compile(r"[-+\u2212]?\d")
 # A capitalised word that does not open a sentence: names of people, brands and places.
@@ -29,6 +34,11 @@ def normalized(text: str) -> str:
 def words(text: str) -> list[str]:
     """Lower-cased words (apostrophes kept inside words), punctuation and signs dropped."""
     return WORD.findall(text.lower().replace("\u2019", "'"))
+
+
+def length_in_words(text: str) -> int:
+    """Words split by spaces, plus one per character of a script written without spaces (a long Chinese row is long)."""
+    return len(text.split()) + (0 if text.isascii() else len(NO_SPACE_CHAR.findall(text)))
 
 
 def tokens(text: str) -> list[str]:
