@@ -64,6 +64,7 @@ SPLITS = [
           mapping=f"{TRIAGE_MAPPING}, read from notes in new wording; kept for the lessons about learning the mapping"),
     Split("triage_heldout_test.jsonl", "triage_train.jsonl", HELD_OUT, (TRIAGE_INSTRUCTION,)),
     Split("reviews_heldout_test.jsonl", "reviews_train_dirty.jsonl", HELD_OUT, (REVIEW_INSTRUCTION,)),
+    Split("summary_heldout_test.jsonl", "summary_train.jsonl", HELD_OUT, (SUMMARY_INSTRUCTION,)),
     Split("preferences_heldout_test.jsonl", "preferences_train.jsonl", HELD_OUT),
     Split("preferences_test.jsonl", "preferences_train.jsonl", HELD_OUT),
     Split("clinic_handbook_test.jsonl", "clinic_handbook_train.jsonl", HELD_OUT),

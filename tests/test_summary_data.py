@@ -3,6 +3,7 @@ candidate of each kind per rated note, every pair judged once, and ratings that 
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import json
 import re
@@ -89,6 +90,58 @@ def test_train_and_test_share_no_note_and_no_summary(train_rows: list[dict], tes
     assert not {note(r) for r in train_rows} & {note(r) for r in test_rows}
     assert not {summary(r) for r in train_rows} & {summary(r) for r in test_rows}
     assert len({note(r) for r in train_rows}) == len(train_rows) and len({note(r) for r in test_rows}) == len(test_rows)
+
+
+HELDOUT = "summary_heldout_test.jsonl"
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+AGE = re.compile(r"(\d+)-year-old|\b(\d+)[MF]\b|\((\d+)\)")  # "75-year-old", "30F", "Ms Jansen (74)"
+
+
+def test_heldout_summary_rows_carry_the_note_of_their_heldout_triage_row_in_order():
+    """Row i is id 'heldout-i' and holds the note of triage_heldout_test.jsonl row i; at least 32 rows."""
+    rows, triage = read(HELDOUT), read("triage_heldout_test.jsonl")
+    assert len(rows) == len(triage) >= 32
+    for i, row in enumerate(rows):
+        assert row["id"] == f"heldout-{i}" and row["source_row"] == i
+        assert note(row) == note(triage[i])
+
+
+def test_heldout_summary_rows_have_the_documented_fields_and_one_line():
+    """The schema of summary_test.jsonl: id, source_row, the instruction with the note, a one-line summary."""
+    for row in read(HELDOUT):
+        assert set(row) == {"id", "source_row", "messages"}
+        assert [m["role"] for m in row["messages"]] == ["user", "assistant"]
+        assert all(set(m) == {"role", "content"} for m in row["messages"])
+        assert row["messages"][0]["content"].startswith(INSTRUCTION)
+        text = summary(row)
+        assert text.strip() == text and "\n" not in text and 12 <= len(text.split()) <= 25, row["id"]
+
+
+def test_heldout_summaries_keep_the_notes_numbers_and_the_patients_age():
+    """Every number in a reference (age, reading, duration) is in its note, and the patient's age is stated."""
+    for row in read(HELDOUT):
+        text, source = summary(row), note(row)
+        assert set(NUMBER.findall(text)) <= set(NUMBER.findall(source)), (row["id"], text)
+        age = next(group for group in AGE.search(source).groups() if group)
+        assert age in NUMBER.findall(text), (row["id"], age, text)
+
+
+def test_heldout_summaries_share_no_note_and_no_summary_with_the_other_splits(train_rows, test_rows):
+    """No held-out note or reference occurs in summary_train.jsonl or summary_test.jsonl, and none repeats."""
+    rows = read(HELDOUT)
+    others = train_rows + test_rows
+    assert not {note(r) for r in rows} & {note(r) for r in others}
+    assert not {summary(r) for r in rows} & {summary(r) for r in others}
+    assert len({summary(r) for r in rows}) == len(rows)
+
+
+def test_heldout_summary_file_is_what_its_generator_writes():
+    """data/make_summary_heldout.py rebuilds the committed file from the triage notes and its hand-written references."""
+    path = data_file(HELDOUT).parent / "make_summary_heldout.py"
+    spec = importlib.util.spec_from_file_location("make_summary_heldout", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.summary_rows(read("triage_heldout_test.jsonl")) == read(HELDOUT)
 
 
 def test_rating_rows_have_exactly_the_documented_fields_and_integer_ratings_1_to_5(ratings: list[dict]):
