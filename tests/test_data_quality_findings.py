@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import time
 
 import pytest
+from scaling import growth
 
 from ftkit.data_quality import MalformedRowError, audit, clean, find_pii, precision_at_k, redact_pii, row_text, score_audit
 from ftkit.data_quality.answers import truncated_answers
@@ -127,11 +127,15 @@ def test_short_complete_answers_are_not_truncated(short):
 
 
 def test_truncation_check_is_linear_in_distinct_answers():
-    samples = {i: read_sample({"prompt": f"q{i}", "completion": f"label{i:06d}xyz"}, "prompt-completion") for i in range(20000)}
-    samples.update({20000 + i: read_sample({"prompt": "q", "completion": f"label{i:06d}xy"}, "prompt-completion") for i in range(20000)})
-    start = time.perf_counter()
-    found = truncated_answers(samples, min_answer_count=1)  # every full label counts as frequent
-    assert time.perf_counter() - start < 2.0  # comparing each answer with every frequent one: 4e8 prefix tests
+    def labels(count: int) -> dict:
+        samples = {i: read_sample({"prompt": f"q{i}", "completion": f"label{i:06d}xyz"}, "prompt-completion") for i in range(count)}
+        samples.update({count + i: read_sample({"prompt": "q", "completion": f"label{i:06d}xy"}, "prompt-completion") for i in range(count)})
+        return samples
+
+    small, large = labels(5000), labels(20000)
+    # 4 times the answers: about 4 times the time when linear, 16 when every answer meets every frequent one.
+    assert growth(lambda samples: truncated_answers(samples, min_answer_count=1), small, large) < 9
+    found = truncated_answers(large, min_answer_count=1)  # every full label counts as frequent
     assert found == {}  # ...and the cut answers are themselves frequent at this setting, so complete
 
 
@@ -236,10 +240,11 @@ def test_dates_times_ips_versions_and_measures_are_not_phone_numbers(text):
 
 
 def test_pii_patterns_are_linear_on_a_long_token():
-    for token in ("a" * 1_000_000, "a." * 500_000, "1" * 1_000_000, "1-" * 500_000, "@" + "a" * 999_999, "a" * 999_999 + "@"):
-        start = time.perf_counter()
-        find_pii(token)
-        assert time.perf_counter() - start < 1.0, token[:4]  # the old e-mail pattern took 5.5 s on 40 kB
+    for unit, repeats in (("a", 1_000_000), ("a.", 500_000), ("1", 1_000_000), ("1-", 500_000)):
+        # 4 times the text: about 4 times the time when linear, 16 when quadratic (the old e-mail pattern).
+        assert growth(find_pii, unit * (repeats // 4), unit * repeats) < 9, unit
+    for small, large in (("@" + "a" * 249_999, "@" + "a" * 999_999), ("a" * 249_999 + "@", "a" * 999_999 + "@")):
+        assert growth(find_pii, small, large) < 9, large[:2]
 
 
 def test_leaked_test_row_is_flagged_against_the_reference():

@@ -17,7 +17,9 @@ from ftkit.data_quality.formats import FORMATS
 from ftkit.data_quality.json_rows import InputError
 from ftkit.data_quality.kinds import DROPPED_BY_DEFAULT, FINDINGS, REPAIRED_BY_DEFAULT, SKEWED_TERM, default_action
 from ftkit.data_quality.phones import DEFAULT_REGIONS
+from ftkit.data_quality.pii import mask_pii
 from ftkit.data_quality.rendering import ledger_record, markdown_report, report_dict
+from ftkit.data_quality.suspects import TOP, load_local_model, model_dir_problem, rank_labels, ranking_lines
 from ftkit.data_quality.writing import output_problem, write_rows, write_text
 from ftkit.splits import add_split_report_command, run_split_report
 
@@ -27,6 +29,7 @@ EXAMPLES = """examples:
   ftkit audit chats.parquet --format sharegpt --reference test.jsonl --ledger ledger.jsonl
   ftkit audit prefs.json --fail-on exact_duplicate,leaked,conflicting_answers   # CI gate on three findings
   python -m ftkit audit saved_dataset/ --json > audit.json
+  ftkit audit train.jsonl --rank-labels models/SmolLM2-135M-Instruct   # also list the 10 most suspect labels
 
 formats: messages, prompt-completion (plain or conversational), alpaca, sharegpt, preference (plain or
 conversational); read from JSONL, a JSON array, CSV, Parquet or a datasets.save_to_disk folder.
@@ -125,6 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"regions whose national phone numbers are personal data (default: {','.join(DEFAULT_REGIONS)}; '+' numbers always are)",
     )
     command.add_argument("--show-pii", action="store_true", help="show redacted personal data unmasked in the report and ledger (local debugging only)")
+    command.add_argument(
+        "--rank-labels", metavar="MODEL_DIR",
+        help="rank the kept rows by answer loss under a local model folder (safetensors, with its tokenizer; nothing is "
+        "downloaded) and list the most suspect labels: flagged, never dropped, and not counted in the exit status",
+    )
+    command.add_argument("--rank-top", type=positive_int, default=TOP, metavar="N", help=f"suspect labels listed (default: {TOP})")
     add_split_report_command(commands)
     return parser
 
@@ -136,6 +145,11 @@ def _fail_on(text: str) -> list[str]:
     if text == "none":
         return []
     return _kinds(text, every)
+
+
+def _one_line(error: Exception) -> str:
+    """An exception's message on one line (the libraries that load models write several)."""
+    return " ".join(str(error).split()) or type(error).__name__
 
 
 def _summary(report, cleaned, counted: dict[str, int]) -> str:
@@ -204,6 +218,16 @@ def run_audit(args: argparse.Namespace) -> int:
     if problems := output_problems(args):
         print(f"ftkit audit: error: {'; '.join(problems)}", file=sys.stderr)
         return EXIT_UNREADABLE
+    ranker = None
+    if args.rank_labels:
+        if problem := model_dir_problem(args.rank_labels):
+            print(f"ftkit audit: error: --rank-labels: {problem}", file=sys.stderr)
+            return EXIT_UNREADABLE
+        try:  # loaded before the audit, so a folder that holds no usable model fails at once
+            ranker = load_local_model(args.rank_labels)
+        except (OSError, ValueError) as error:
+            print(f"ftkit audit: error: --rank-labels: cannot load the model in {args.rank_labels}: {_one_line(error)}", file=sys.stderr)
+            return EXIT_UNREADABLE
     try:
         report = audit(
             args.path, reference=args.reference or (), format=args.format, id_field=args.id_field,
@@ -219,6 +243,14 @@ def run_audit(args: argparse.Namespace) -> int:
     counts = dict(report.counts, **{SKEWED_TERM: len(report.skewed_terms)})
     counted = {name: counts[name] for name in fail_on if counts.get(name)}
     human = _summary(report, cleaned, counted)
+    if ranker is not None:
+        try:
+            report.label_ranking = rank_labels(report, cleaned, *ranker, model_name=args.rank_labels, top=args.rank_top)
+        except ValueError as error:  # a chat template that cannot render these rows
+            print(f"ftkit audit: error: --rank-labels: cannot score the rows: {_one_line(error)}", file=sys.stderr)
+            return EXIT_UNREADABLE
+        shown = (lambda text: text) if args.show_pii else (lambda text: mask_pii(text, report.phone_regions))
+        human += "".join("\n" + line for line in ranking_lines(report.label_ranking, shown))
     try:
         human += _write_outputs(args, report, cleaned)
     except (OSError, ValueError) as error:  # an unencodable row, a full disk, a row pyarrow cannot hold

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     import torch
     from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
+    from ftkit.scoring import AnswerScore
+
 
 def as_chat(row: Mapping) -> dict:
     """A chat row ({"messages": [...]}) from a row of any format; chat rows are returned as they are."""
@@ -22,17 +24,23 @@ def as_chat(row: Mapping) -> dict:
     return {"messages": as_messages(row)}
 
 
+def answer_scores(
+    model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, rows: Sequence[Mapping], batch_size: int = 16, max_length: int = 256
+) -> list[AnswerScore]:
+    """Each row's answer log-probability and scored token count (0 when max_length cut the whole answer off)."""
+    from ftkit.scoring import answer_logprobs
+
+    chats = [as_chat(row)["messages"] for row in rows]
+    return answer_logprobs(
+        model, tokenizer, [chat[:-1] for chat in chats], [chat[-1]["content"] for chat in chats], batch_size, max_length=max_length
+    )
+
+
 def answer_losses(
     model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, rows: Sequence[Mapping], batch_size: int = 16, max_length: int = 256
 ) -> list[float]:
     """Each row's mean cross-entropy on its answer tokens: high values mark answers the model finds implausible."""
-    from ftkit.scoring import answer_logprobs
-
-    chats = [as_chat(row)["messages"] for row in rows]
-    scores = answer_logprobs(
-        model, tokenizer, [chat[:-1] for chat in chats], [chat[-1]["content"] for chat in chats], batch_size, max_length=max_length
-    )
-    return [score.loss for score in scores]
+    return [score.loss for score in answer_scores(model, tokenizer, rows, batch_size, max_length)]
 
 
 def label_logprobs(

@@ -13,6 +13,7 @@ from ftkit.data_quality.kinds import FINDINGS, MEANING, default_action
 from ftkit.data_quality.phones import DEFAULT_REGIONS
 from ftkit.data_quality.pii import mask_pii
 from ftkit.data_quality.report import AuditReport
+from ftkit.data_quality.suspects import ranking_dict, suspects_table
 
 EXAMPLES = 3  # rows shown per finding kind
 LEDGER_LINES = 50  # dropped or changed rows listed in the markdown report; the ledger file and the JSON list them all
@@ -60,6 +61,8 @@ def report_dict(report: AuditReport, cleaned: CleanResult | None = None, show_pi
     }
     if report.reference_rows or report.reference_unreadable:
         data["reference"] = {"rows": report.reference_rows, "unreadable": report.reference_unreadable}
+    if report.label_ranking is not None:
+        data["suspect_labels"] = ranking_dict(report.label_ranking, _json_id, shown)
     if cleaned is not None:
         data["clean"] = {
             "kept": len(cleaned.rows), "dropped": cleaned.dropped, "changed": cleaned.changed,
@@ -117,6 +120,8 @@ def markdown_report(
             lines += [f"**{name}**: {len(by_kind[name])} of {report.n_rows} rows{more}", "", "| line | id | note |", "|---|---|---|"]
             lines += [f"| {_cell(e.location)} | {_cell(e.row_id)} | {_cell(shown(e.note))} |" for e in by_kind[name][:examples]]
             lines.append("")
+    if report.label_ranking is not None:
+        lines += suspects_table(report.label_ranking, _cell, shown)
     if cleaned is not None:
         lines += ["## Dropped or changed rows", ""]
         if cleaned.ledger:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from ftkit.data_quality.kinds import FINDINGS, default_action
 from ftkit.data_quality.phones import DEFAULT_REGIONS
 from ftkit.data_quality.skew import SkewedTerm
+from ftkit.data_quality.suspects import LabelRanking
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class AuditReport:
     reference_rows: int = 0  # rows of the reference set the leakage check read
     reference_unreadable: int = 0  # reference rows it could not read (skipped)
     phone_regions: tuple[str, ...] = DEFAULT_REGIONS  # regions national phone numbers were read in (clean() reuses them)
+    label_ranking: LabelRanking | None = None  # suspect labels by answer loss, when a model ranked the kept rows
 
     def flag(self, kind: str, row: int, note: str = "") -> None:
         """Record one finding for the row at a position (once per kind and row)."""
