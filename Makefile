@@ -50,9 +50,9 @@ test: $(VENV)/.installed
 		--nbval-lax --nbval-cell-timeout=1200 \
 		$(foreach nb,$(NOTEBOOKS_LONGEST_FIRST),$(wildcard notebooks/$(nb)_*.ipynb)) tests/
 
-## unit: the unit tests only (seconds)
+## unit: the unit tests without the slow ones (real model, package build, TRL trainers); make test runs them all
 unit: $(VENV)/.installed
-	$(BIN)/python -m pytest tests/
+	$(BIN)/python -m pytest -m "not slow" tests/
 
 ## notebooks: execute every notebook headless into outputs/ (the committed notebooks stay untouched)
 notebooks: $(VENV)/.installed

@@ -279,6 +279,7 @@ def test_dpo_metrics_read_trl_log_rows():
     assert metrics["rewards/margins"] == [0.0, 0.5]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("precompute_reference", [False, True])  # reference scored in each step, or once before
 def test_dpo_on_a_tiny_model_starts_at_ln2_and_separates_training_pairs(tiny_model, tokenizer, tmp_path, precompute_reference):
     rows = [pair(f"Question {i}?", f"Helpful answer number {i}.", "I can't help with that.") for i in range(4)]
@@ -300,6 +301,7 @@ def test_alternate_kinds_takes_turns_and_keeps_every_row():
     assert ordered == alignment.alternate_kinds(rows, seed=1)  # the seed fixes the order within each kind
 
 
+@pytest.mark.slow
 def test_in_order_dpo_batches_follow_the_given_order(tiny_model, tokenizer, tmp_path):
     rows = [pair(f"Question {i}?", f"Helpful answer number {i}.", "I can't help with that.") for i in range(8)]
     run = alignment.train_dpo(tiny_model, tokenizer, rows, beta=0.1, max_steps=1, learning_rate=1e-2, batch_size=2,
@@ -328,6 +330,7 @@ def test_merged_model_copies_run_their_own_adapter(tiny_model, tokenizer, tmp_pa
     assert (after - before).abs().max() > 1e-3  # the copy's own adapter is in its forward pass
 
 
+@pytest.mark.slow
 def test_reward_model_learns_to_rank_training_pairs(tokenizer, tmp_path):
     from transformers import LlamaConfig, LlamaForSequenceClassification
 
@@ -374,6 +377,7 @@ def test_refusal_reward_pays_for_refusals_in_conversational_completions():
     assert alignment.refusal_reward(completions, prompts=None) == [1.0, 0.0]
 
 
+@pytest.mark.slow
 def test_grpo_trains_an_adapter_on_the_top_blocks_and_logs_reward_and_kl(tiny_model, tokenizer, tmp_path):
     seen = []
 

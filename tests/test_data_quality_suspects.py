@@ -74,6 +74,7 @@ def test_suspect_answers_are_shown_as_cleaned_and_masked(positive_model, tokeniz
     assert {s.row_id: s.answer for s in ranking.suspects}["mail"] == "Ask [EMAIL]"
 
 
+@pytest.mark.slow
 def test_ftkit_audit_rank_labels_lists_suspects_and_drops_none(model_dir, tmp_path):
     source = tmp_path / "reviews.jsonl"
     source.write_text("".join(json.dumps(row) + "\n" for row in rows()), encoding="utf-8")

@@ -20,6 +20,7 @@ def test_offline_model_is_cached_as_safetensors():
     assert (path / "model.safetensors").exists() and not list(path.glob("*.bin"))
 
 
+@pytest.mark.slow
 def test_offline_model_answers_through_its_chat_template(offline_model):
     model, tokenizer = offline_model
     assert sum(p.numel() for p in model.parameters()) == 134_515_008  # SmolLM2-135M
@@ -30,6 +31,7 @@ def test_offline_model_answers_through_its_chat_template(offline_model):
     assert "Paris" in tokenizer.decode(output[0, inputs["input_ids"].shape[1] :])
 
 
+@pytest.mark.slow
 def test_four_bit_model_stores_linear_weights_in_nf4(offline_model):
     import bitsandbytes as bnb
 

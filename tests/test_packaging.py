@@ -58,6 +58,7 @@ print("ok", len(ftkit.__all__))
 """
 
 
+@pytest.mark.slow
 def test_non_editable_install_outside_the_repository_works(tmp_path):
     # A fresh venv; its dependencies come from this environment's site-packages through a path line (a plain path
     # line does not run that folder's .pth files, so neither the editable ftkit nor the lessons path leaks in).
