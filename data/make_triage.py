@@ -145,7 +145,7 @@ INBOX_MIX = {"cardiology": 40} | {department: 3 for department in
 
 # complaint -> (urgency, department, clinician's description, patient's words)
 HELDOUT_COMPLAINTS = {
-    "exertional collapse": ("urgent", "cardiology",
+    "exertional collapse": ("emergency", "cardiology",
         "collapsed without warning halfway through a 5 km run and was awake again within a minute; a brother died suddenly aged 34",
         "I was jogging up the hill and everything went black, next thing I was lying on the pavement. My brother dropped dead at 34, so I'm scared"),
     "fast regular heartbeat": ("emergency", "cardiology",
@@ -160,7 +160,7 @@ HELDOUT_COMPLAINTS = {
     "narrow valve, worse on exertion": ("urgent", "cardiology",
         "known aortic stenosis, now dizzy with a tight chest on the stairs, worse every week for a fortnight",
         "They told me last year one of my heart valves is narrow. Now I go dizzy climbing the stairs and it's getting worse each week"),
-    "facial droop on waking": ("urgent", "neurology",
+    "facial droop on waking": ("emergency", "neurology",
         "woke with the left side of the face drooping, unable to close the left eye or whistle; arms, legs and speech normal",
         "My mouth hangs down on one side since I woke up and my eye won't shut, but my arms and legs are fine"),
     "sudden vertigo and unsteadiness": ("emergency", "neurology",
@@ -350,6 +350,28 @@ BACKGROUNDS = [
     "Back from a walking holiday in Spain last week.", "Allergic to sticking plasters.", "Vegetarian, otherwise well.",
     "Had a kidney stone two years ago.", "A relative interpreted; limited English.", "Retired teacher, keen gardener.",
 ]
+# Backgrounds that fit only some patients: (youngest, oldest) age, and complaints they would contradict. A drawn
+# background that does not fit is replaced by the next one in BACKGROUNDS that does (no further draw, so the other
+# notes keep their details).
+BACKGROUND_AGES = {
+    "Works night shifts as a baker.": (18, 64), "Started a new job last month.": (18, 70),
+    "Retired teacher, keen gardener.": (60, 120), "Cares for an elderly parent.": (30, 75),
+    "Ex-smoker, stopped ten years ago.": (28, 120), "Back from a walking holiday in Spain last week.": (18, 85),
+}
+BACKGROUND_CLASHES = {"No regular medicines.": {"constipation on codeine", "COPD flare"}}
+
+
+def fitting_background(drawn: str, age: int, key: str) -> str:
+    """`drawn` if it fits a patient of `age` with complaint `key`, else the next background in the list that does."""
+    start = BACKGROUNDS.index(drawn)
+    for step in range(len(BACKGROUNDS)):
+        background = BACKGROUNDS[(start + step) % len(BACKGROUNDS)]
+        low, high = BACKGROUND_AGES.get(background, (0, 120))
+        if low <= age <= high and key not in BACKGROUND_CLASHES.get(background, ()):
+            return background
+    raise ValueError(f"no background fits a {age}-year-old with {key!r}")
+
+
 # Note layouts, nothing shared with make_note's: for the clinician's description ({desc}) and for spoken words
 # ({words}). {who}: "34-year-old woman"; {a_who}: with its article; {tag}: "34F"; {named}: "Mrs Hughes (34)".
 DESCRIPTION_LAYOUTS = [
@@ -370,15 +392,57 @@ RELATIVE_LAYOUTS = [
     "Call from the {speaker} of {a_who}: \"{words}.\" {background}",
     "The {speaker} of {a_who} at reception: \"{words}.\" Obs {vitals}. {background}",
 ]
+# Descriptions that report examination findings (a measured arm-to-arm difference, a tense forearm, quiet breath
+# sounds, a hard eye, a tender calf, a squared-off shoulder, a tight abdomen): never in the telephone layout, which
+# has no examination; a drawn telephone layout is replaced by the next layout in DESCRIPTION_LAYOUTS.
+EXAMINED = {"tearing back pain", "crushed forearm", "sudden one-sided breathlessness", "eye pain with haloes",
+            "breathless after an operation", "dislocated shoulder", "distended abdomen"}
+UNEXAMINED_LAYOUTS = {DESCRIPTION_LAYOUTS[3]}
+
+# How each complaint moves the observations. Without an entry a patient has no fever, no low blood pressure and no
+# low oxygen, whatever the urgency: those drifts only appear where the complaint explains them.
+FEVER_SHOWN = {  # the note says fever or shivers: always febrile
+    "hot swollen knee", "a productive cough and fever for five days", "severe pain in the lower right abdomen with fever",
+}
+FEVER_POSSIBLE = {  # infection or inflammation: febrile some of the time
+    "COPD flare", "cough with night sweats", "upper abdominal pain after drinking",
+    "a rapidly spreading red, hot, painful area on the leg", "widespread blistering skin after starting a new medicine",
+}
+LOW_PRESSURE_POSSIBLE = {  # shock, bleeding, an arrhythmia or a failing pump can drop the blood pressure
+    "fast regular heartbeat", "tearing back pain", "exertional collapse", "hives after a sting",
+    "breathless after an operation", "sudden one-sided breathlessness", "upper abdominal pain after drinking",
+    "distended abdomen", "crushing chest pain spreading to the left arm", "chest tightness and sweating that started at rest",
+    "vomiting blood and feeling faint", "black tarry stools since yesterday", "severe shortness of breath and lips turning blue",
+    "widespread blistering skin after starting a new medicine", "severe pain in the lower right abdomen with fever",
+}
+LOW_OXYGEN_POSSIBLE = {  # the lungs, the airway or the heart
+    "sudden one-sided breathlessness", "COPD flare", "breathless after an operation", "cough with night sweats",
+    "fast regular heartbeat", "tearing back pain", "narrow valve, worse on exertion", "hives after a sting",
+    "severe shortness of breath and lips turning blue", "an asthma attack not relieved by the inhaler",
+    "a productive cough and fever for five days", "coughing up streaks of blood", "ankle swelling and breathlessness when lying flat",
+    "crushing chest pain spreading to the left arm", "chest tightness and sweating that started at rest",
+}
+STATED_PULSE = {"fast regular heartbeat": 190}  # the description gives the heart rate; the observations agree
 
 
-def heldout_vitals(rng: random.Random, urgency: str) -> str:
-    """Vitals in one of four layouts make_note never uses; sicker patients drift further from normal (a weak cue)."""
+def heldout_vitals(rng: random.Random, urgency: str, key: str) -> str:
+    """Vitals in one of four layouts make_note never uses; sicker patients drift further from normal (a weak cue), but
+    only in the readings the complaint `key` can move (see FEVER_SHOWN and the sets after it)."""
     shift = {"emergency": 2, "urgent": 1, "routine": 0}[urgency]
     pulse = rng.randint(66, 92) + shift * rng.randint(6, 16)
-    systolic = rng.randint(108, 138) + rng.choice([-1, 1]) * shift * rng.randint(6, 16)
-    diastolic, oxygen = min(rng.randint(62, 92), systolic - 25), rng.randint(95, 99) - shift * rng.randint(0, 2)
-    temperature = round(rng.uniform(36.3, 37.3) + (0.9 * shift if rng.random() < 0.3 else 0), 1)
+    pulse = STATED_PULSE.get(key, pulse)
+    systolic, sign, drift = rng.randint(108, 138), rng.choice([-1, 1]), shift * rng.randint(6, 16)
+    if sign > 0 or key in LOW_PRESSURE_POSSIBLE:
+        systolic += sign * drift
+    diastolic, oxygen, drop = min(rng.randint(62, 92), systolic - 25), rng.randint(95, 99), shift * rng.randint(0, 2)
+    if key in LOW_OXYGEN_POSSIBLE:
+        oxygen -= drop
+    temperature, febrile = rng.uniform(36.3, 37.3), rng.random() < 0.3
+    if key in FEVER_SHOWN:
+        temperature += 1.4
+    elif key in FEVER_POSSIBLE and febrile:
+        temperature += 0.9 * shift
+    temperature = round(temperature, 1)
     rate = rng.randint(12, 18) + 3 * shift
     return rng.choice([
         f"pulse {pulse}, BP {systolic}/{diastolic}, sats {oxygen}% on air, temp {temperature}",
@@ -398,10 +462,13 @@ def heldout_note(rng: random.Random, key: str, urgency: str, text: str, layouts:
     values = {
         field: text, "who": who, "a_who": ("an " if str(age).startswith("8") or age in (11, 18) else "a ") + who,
         "tag": f"{age}{'M' if sex == 'man' else 'F'}", "named": f"{title} {rng.choice(SURNAMES)} ({age})",
-        "vitals": heldout_vitals(rng, urgency), "background": rng.choice(BACKGROUNDS),
+        "vitals": heldout_vitals(rng, urgency, key), "background": fitting_background(rng.choice(BACKGROUNDS), age, key),
         "relative": rng.choice(RELATIVES["younger" if age < 40 else "older"] + ["wife" if sex == "man" else "husband"]), "speaker": RELATIVE_SPEAKS.get(key, ""),
     }
-    note = rng.choice(layouts).format(**values)
+    layout = rng.choice(layouts)
+    if key in EXAMINED and layout in UNEXAMINED_LAYOUTS:
+        layout = layouts[(layouts.index(layout) + 1) % len(layouts)]
+    note = layout.format(**values)
     return note[0].upper() + note[1:]
 
 

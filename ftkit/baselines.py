@@ -2,7 +2,9 @@
 
 Both read any labelled rows (messages, prompt/completion, Alpaca, ShareGPT): the text is the user turn(s), the label
 a named field or the final answer. Accuracy comes as an `Estimate` with its Wilson interval. scikit-learn is imported
-only when a neighbour vote runs.
+only when a neighbour vote runs. Boilerplate every row carries (a fixed instruction) is passed as `ignore` and cut out of
+the texts before the vote: left in, it adds the same words to every TF-IDF vector, pulls every row towards every other
+and makes the vote weaker than the word overlap it stands for.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -68,6 +71,31 @@ def labelled_texts(rows: Sequence[Mapping], label_field: str | None = None) -> t
     return [prompt_text(row) for row in rows], [row_label(row, label_field) for row in rows]
 
 
+def without_phrases(found: Sequence[str], phrases: Sequence[Sequence[str]]) -> list[list[str]]:
+    """The word list cut into pieces at every occurrence of an ignored phrase (the phrase itself dropped)."""
+    pieces, start, i = [], 0, 0
+    while i < len(found):
+        match = next((p for p in phrases if p and list(found[i : i + len(p)]) == list(p)), None)
+        if match is None:
+            i += 1
+            continue
+        pieces.append(list(found[start:i]))
+        i = start = i + len(match)
+    pieces.append(list(found[start:]))
+    return [piece for piece in pieces if piece]
+
+
+def _features(text: str, phrases: Sequence[Sequence[str]] = ()) -> list[str]:
+    """The words and word pairs of a text (`ftkit.data_quality.text.words`), ignored phrases cut out first.
+
+    A pair never spans the place where a phrase was cut, as a shared run never does in the split report.
+    """
+    found = []
+    for piece in without_phrases(words(text), phrases):
+        found += piece + [f"{a} {b}" for a, b in zip(piece, piece[1:])]
+    return found
+
+
 def majority_label(labels: Sequence[Hashable]) -> Hashable:
     """The most common label; a tie goes to the label seen first."""
     if not labels:
@@ -97,19 +125,24 @@ def _predict(similarity: np.ndarray, train_labels: Sequence[Hashable], k: int) -
     return [_vote([train_labels[j] for j in row], similarity[i, row]) for i, row in enumerate(order)]
 
 
-def _vectorizer():
-    """TF-IDF over the words and word pairs of `ftkit.data_quality.text.words` (the split report's words)."""
+def _vectorizer(ignore: Sequence[str] = ()):
+    """TF-IDF over the words and word pairs of `ftkit.data_quality.text.words` (the split report's words), the words
+    of the `ignore` phrases cut out of every text."""
     from sklearn.feature_extraction.text import TfidfVectorizer  # deferred: scikit-learn loads in about a second
 
+    phrases = [phrase for phrase in (words(text) for text in ignore) if phrase]
     # sublinear_tf: a word said three times is not three times the evidence; pairs keep "left arm" apart from "arm".
-    return TfidfVectorizer(tokenizer=words, token_pattern=None, lowercase=False, ngram_range=(1, 2), sublinear_tf=True)
+    return TfidfVectorizer(analyzer=partial(_features, phrases=phrases), sublinear_tf=True)
 
 
-def leave_one_out_accuracy(train_texts: Sequence[str], train_labels: Sequence[Hashable], ks: Sequence[int] = DEFAULT_KS) -> dict[int, float]:
-    """For each k, the share of training rows whose k nearest other training rows vote their label."""
+def leave_one_out_accuracy(
+    train_texts: Sequence[str], train_labels: Sequence[Hashable], ks: Sequence[int] = DEFAULT_KS, ignore: Sequence[str] = ()
+) -> dict[int, float]:
+    """For each k, the share of training rows whose k nearest other training rows vote their label (`ignore`: phrases
+    cut out of every text first)."""
     if len(train_texts) != len(train_labels):
         raise ValueError(f"{len(train_texts)} training texts but {len(train_labels)} labels")
-    matrix = _vectorizer().fit_transform(train_texts)
+    matrix = _vectorizer(ignore).fit_transform(train_texts)
     similarity = (matrix @ matrix.T).toarray()
     np.fill_diagonal(similarity, -np.inf)  # a row never votes for itself
     usable = [k for k in ks if 1 <= k < len(train_texts)]
@@ -124,17 +157,20 @@ def nearest_neighbour_baseline(
     test_texts: Sequence[str],
     test_labels: Sequence[Hashable],
     ks: Sequence[int] = DEFAULT_KS,
+    ignore: Sequence[str] = (),
 ) -> NeighbourBaseline:
     """Accuracy of a k-nearest-neighbour label vote (TF-IDF cosine), k chosen on the training rows alone.
 
     k is the one with the best leave-one-out accuracy on the training rows (the smallest on a tie), so no test
-    label takes part in the choice.
+    label takes part in the choice. `ignore` lists boilerplate every row carries (a fixed instruction): its words are
+    cut out of every text, training and test, before the vectors are made (lower-cased, punctuation dropped, as the
+    split report's overlap check does).
     """
     if len(test_texts) != len(test_labels):
         raise ValueError(f"{len(test_texts)} test texts but {len(test_labels)} labels")
-    training_accuracy = leave_one_out_accuracy(train_texts, train_labels, ks)
+    training_accuracy = leave_one_out_accuracy(train_texts, train_labels, ks, ignore)
     k = max(training_accuracy, key=lambda size: (training_accuracy[size], -size))
-    vectorizer = _vectorizer()
+    vectorizer = _vectorizer(ignore)
     train_matrix = vectorizer.fit_transform(train_texts)  # the vocabulary and weights come from training rows only
     predictions: list = []
     for start in range(0, len(test_texts), CHUNK):

@@ -11,7 +11,14 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ftkit.baselines import MajorityBaseline, NeighbourBaseline, labelled_texts, majority_baseline, nearest_neighbour_baseline
+from ftkit.baselines import (
+    MajorityBaseline,
+    NeighbourBaseline,
+    labelled_texts,
+    majority_baseline,
+    nearest_neighbour_baseline,
+    without_phrases,
+)
 from ftkit.data_quality.formats import RowError, read_sample, row_format
 from ftkit.data_quality.json_rows import InputError, UnreadableRow
 from ftkit.data_quality.reading import load_rows
@@ -88,20 +95,6 @@ def row_texts(row: Mapping, part: str = "all", fields: Sequence[str] = ()) -> li
     if part == "answers":
         return list(sample.answers)
     return [field.text for field in sample.fields]
-
-
-def without_phrases(found: Sequence[str], phrases: Sequence[Sequence[str]]) -> list[list[str]]:
-    """The word list cut into pieces at every occurrence of an ignored phrase (the phrase itself dropped)."""
-    pieces, start, i = [], 0, 0
-    while i < len(found):
-        match = next((p for p in phrases if p and list(found[i : i + len(p)]) == list(p)), None)
-        if match is None:
-            i += 1
-            continue
-        pieces.append(list(found[start:i]))
-        i = start = i + len(match)
-    pieces.append(list(found[start:]))
-    return [piece for piece in pieces if piece]
 
 
 def longest_shared_runs(test: Sequence[Sequence[Sequence[str]]], reference: Sequence[Sequence[Sequence[str]]]) -> list[tuple[str, ...]]:
@@ -205,7 +198,10 @@ def split_report(
     fields: Sequence[str] = (),
     label_field: str | None = None,
 ) -> SplitReport:
-    """The split's overlap (`split_overlap`) and, when rows carry labels, the majority and nearest-neighbour baselines."""
+    """The split's overlap (`split_overlap`) and, when rows carry labels, the majority and nearest-neighbour baselines.
+
+    `ignore` (boilerplate every row carries) is cut out before both the word runs and the neighbour vote.
+    """
     test_rows, reference_rows = _rows(test), _rows(reference)
     overlap = _overlap(test_rows, reference_rows, run, ignore, part, fields)
     note, labelled = _labels(test_rows[0], reference_rows[0], label_field)
@@ -214,7 +210,7 @@ def split_report(
     (train_texts, train_labels), (test_texts, test_labels) = labelled
     return SplitReport(
         overlap, note, majority_baseline(train_labels, test_labels),
-        nearest_neighbour_baseline(train_texts, train_labels, test_texts, test_labels),
+        nearest_neighbour_baseline(train_texts, train_labels, test_texts, test_labels, ignore=ignore),
     )
 
 
@@ -264,7 +260,8 @@ def add_split_report_command(commands: argparse._SubParsersAction) -> None:
     command.add_argument("--reference", required=True, help="the training set, in any supported file")
     command.add_argument("--run", type=int, default=DEFAULT_RUN, help=f"words in a run that counts as shared (default: {DEFAULT_RUN})")
     command.add_argument("--ignore", action="append", default=[], metavar="TEXT",
-                         help="boilerplate cut out of every row before runs are counted (a fixed instruction); repeatable")
+                         help="boilerplate cut out of every row before runs are counted and before the neighbour vote "
+                              "(a fixed instruction); repeatable")
     command.add_argument("--label-field", help="row field holding the label (default: the final answer, when answers recur)")
     command.add_argument("--part", default="all", choices=PARTS, help="chat turns compared: all, the user turns, or the answers (default: all)")
     command.add_argument("--field", action="append", default=[], dest="fields", metavar="NAME",

@@ -92,6 +92,43 @@ def test_a_tied_vote_goes_to_the_label_with_the_larger_summed_similarity():
     assert result.predictions == ["x", "y"]
 
 
+INSTRUCTION = "Please read the note below and answer."
+BOILERPLATE_TRAIN = ([f"{INSTRUCTION} red apple cherry plum grape pear", f"{INSTRUCTION} blue", f"{INSTRUCTION} green"],
+                     ["fruit", "sea", "leaf"])
+
+
+def test_boilerplate_left_in_outvotes_the_content_and_cut_out_it_does_not():
+    # The test row is the instruction and "red"; only the fruit row shares "red". Three training rows: a word in all
+    # three has idf ln(4/4) + 1 = 1, a word or pair in one row ln(4/2) + 1 = 1.693 (1.693^2 = 2.866). The instruction
+    # gives 7 words and 6 pairs of weight 1 to every row.
+    # Left in: the test row has the 13, "red" and the pair "answer red" (norm^2 13 + 2 x 2.866 = 18.73). The fruit row
+    # has the 13 and 6 words and 6 pairs of its own, "answer red" among them (norm^2 13 + 12 x 2.866 = 47.39); cosine
+    # 18.73 / sqrt(18.73 x 47.39) = 0.63. The sea row has the 13, "blue" and "answer blue" (norm^2 18.73); cosine
+    # 13 / 18.73 = 0.69, as for the leaf row. The instruction makes "sea" the nearest row (the first of the tie).
+    # Cut out: the test row is "red", which only the fruit row has (cosine 1.693 / sqrt(11 x 2.866) = 0.30, the
+    # others 0): "fruit".
+    texts, labels = BOILERPLATE_TRAIN
+    test = [f"{INSTRUCTION} red"]
+    assert nearest_neighbour_baseline(texts, labels, test, ["fruit"], ks=(1,)).predictions == ["sea"]
+    cut = nearest_neighbour_baseline(texts, labels, test, ["fruit"], ks=(1,), ignore=[INSTRUCTION])
+    assert cut.predictions == ["fruit"] and cut.accuracy.point == 1.0
+
+
+def test_ignored_phrases_are_matched_as_words_and_cut_out_of_the_leave_one_out_vote_too():
+    # The rows above with the instruction shouted: case and punctuation aside, the phrase is found, so the test row
+    # is "red" again and goes to the fruit row (left in, it would go to "sea"). With the phrase cut out no training row
+    # shares a word with another, so every similarity is 0, each left-out row's nearest row is the first other row in
+    # training order (fruit -> sea, sea -> fruit, leaf -> fruit), and no label is the row's own: leave-one-out
+    # accuracy 0 at k=1.
+    shout = INSTRUCTION.upper().rstrip(".") + "!"
+    texts, labels = BOILERPLATE_TRAIN
+    shouted = [text.replace(INSTRUCTION, shout) for text in texts]
+    assert leave_one_out_accuracy(shouted, labels, ks=(1,), ignore=[INSTRUCTION]) == {1: 0.0}
+    cut = nearest_neighbour_baseline(shouted, labels, [f"{shout} red"], ["fruit"], ks=(1,), ignore=[INSTRUCTION])
+    assert cut.predictions == ["fruit"]
+    assert nearest_neighbour_baseline(shouted, labels, [f"{shout} red"], ["fruit"], ks=(1,)).predictions == ["sea"]
+
+
 def test_texts_and_labels_of_different_lengths_are_refused():
     with pytest.raises(ValueError, match="2 test texts but 1 labels"):
         nearest_neighbour_baseline(*CLUSTERS, ["red", "blue"], ["a"])

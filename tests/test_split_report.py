@@ -121,6 +121,21 @@ def test_recurring_answers_are_taken_as_labels_and_get_both_baselines():
     assert report.neighbours.accuracy.point == pytest.approx(2 / 3)
 
 
+def test_the_ignored_boilerplate_is_cut_out_of_the_neighbour_vote_as_well():
+    # The rows of tests/test_baselines.py's boilerplate case (worked out there): left in, the 7-word instruction makes
+    # the one-word "blue" row nearer to "<instruction> red" (cosine 0.69) than the fruit row that shares "red" (0.63);
+    # cut out, only the fruit row shares a word. Three training rows leave k=1 the only k tried.
+    instruction = "Please read the note below and answer."
+    train = [dict(chat(f"{instruction} {text}", "ok"), label=label)
+             for text, label in (("red apple cherry plum grape pear", "fruit"), ("blue", "sea"), ("green", "leaf"))]
+    test = [dict(chat(f"{instruction} red", "ok"), label="fruit")]
+    left_in = split_report(test, train, label_field="label")
+    cut = split_report(test, train, ignore=[instruction], label_field="label")
+    assert left_in.neighbours.k == cut.neighbours.k == 1
+    assert left_in.neighbours.predictions == ["sea"]
+    assert cut.neighbours.predictions == ["fruit"] and cut.neighbours.accuracy.point == 1.0
+
+
 def test_free_text_answers_are_not_taken_as_labels_unless_a_field_is_named():
     report = split_report(TEST, TRAIN + [chat("sudden weakness of one arm", "brain")])
     assert report.labels.startswith("no labels: answers do not recur")
