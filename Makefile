@@ -39,8 +39,9 @@ lab: $(VENV)/.installed
 
 # The notebooks, longest first, so the two test workers finish together (nbval times of the last suite run).
 NOTEBOOKS_LONGEST_FIRST := 05 01 03 02 06 07 04 00
-# Two workers with one torch thread each: on two cores that runs about 1.8 times as many training steps a minute as
-# one process with two threads (curriculum.suite_report gives each worker its share of the cores).
+# Two workers with one torch thread each: on a 2-core AMD EPYC that ran 1.33 times as many training steps a minute as
+# one process with two threads (4.6 s a step in each worker against 3.07 s; curriculum.suite_report gives each worker
+# its share of the cores).
 TEST_WORKERS ?= 2
 
 ## test: install everything and run the unit tests and every notebook (nbval), offline; ends with a time table
