@@ -83,6 +83,7 @@ class SuiteRecorder:
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
+        self.is_worker = hasattr(config, "workerinput")  # an xdist worker: its reports reach the controller anyway
         self.seconds: dict[str, float] = defaultdict(float)
         self.peaks: dict[str, int] = {}
         self.cells: list[tuple[float, str, str]] = []
@@ -114,6 +115,8 @@ class SuiteRecorder:
 
     # -- controller side: every report arrives here (from xdist workers too)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if self.is_worker:
+            return
         group = group_of(report.nodeid)
         self.seconds[group] += report.duration
         properties = dict(report.user_properties)
@@ -123,7 +126,7 @@ class SuiteRecorder:
             self.cells.append((report.duration, report.nodeid, properties["cell_source"]))
 
     def pytest_terminal_summary(self, terminalreporter, exitstatus: int, config: pytest.Config) -> None:
-        if getattr(config, "workerinput", None) is not None or not self.seconds:
+        if self.is_worker or not self.seconds:
             return
         wall = time.perf_counter() - self.started
         step = None
@@ -134,15 +137,19 @@ class SuiteRecorder:
         write = terminalreporter.write_line
         terminalreporter.section("where the suite's time goes")
         unit = f"step-units (1 = {step:.2f} s, the reference step)" if step else "step-units not measured"
+
+        def in_units(seconds: float) -> str:
+            """Seconds as step-units, right-aligned; a dash when the step was not measured."""
+            return f"{seconds / step:11.0f}" if step else f"{'-':>11s}"
+
         write(f"{'part':34s} {'seconds':>8s} {'step-units':>11s} {'kernel peak GiB':>16s}   [{unit}]")
         for group in sorted(self.seconds, key=lambda name: (name == UNIT_TESTS, name)):
             seconds = self.seconds[group]
-            units = f"{seconds / step:11.0f}" if step else f"{'-':>11s}"
             peak = f"{self.peaks[group] / 2**30:16.2f}" if group in self.peaks else f"{'-':>16s}"
-            write(f"{group:34s} {seconds:8.0f} {units} {peak}")
+            write(f"{group:34s} {seconds:8.0f} {in_units(seconds)} {peak}")
         total = sum(self.seconds.values())
-        write(f"{'sum of test time':34s} {total:8.0f} {total / step if step else 0:11.0f}")
-        write(f"{'wall time of the run':34s} {wall:8.0f} {wall / step if step else 0:11.0f}")
+        write(f"{'sum of test time':34s} {total:8.0f} {in_units(total)}")
+        write(f"{'wall time of the run':34s} {wall:8.0f} {in_units(wall)}")
         write("slowest notebook cells:")
         for seconds, nodeid, source in sorted(self.cells, reverse=True)[:SLOWEST_CELLS]:
             write(f"  {seconds:6.0f} s  {nodeid.split('/')[-1]:44s} {source}")
